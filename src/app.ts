@@ -1,0 +1,52 @@
+// buildApp(config): the fastify instance with its plugins and features registered in order; nothing else.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import { authenticationPlugin } from './auth/authenticate.ts';
+import { authRoutes } from './auth/routes.ts';
+import { createDatabase, type Database } from './db/database.ts';
+import { authResolvers, graphqlPlugin } from './graphql/plugin.ts';
+import { healthRoutes } from './health/routes.ts';
+import { openApiPlugin } from './http/openapi.ts';
+import { problemPlugin } from './http/problem.ts';
+import { genReqId } from './http/request-id.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    config: Config;
+  }
+}
+
+export interface BuildOptions {
+  /** Sees every SQL statement the app runs (statement-count tests). */
+  onQuery?: (sql: string) => void;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  if (config.databaseUrl === undefined) throw new Error('buildApp needs config.databaseUrl (server.ts resolves the embedded database)');
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    genReqId,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const { db } = createDatabase({ connectionString: config.databaseUrl, poolMax: config.dbPoolMax, onQuery: options.onQuery });
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.addHook('onClose', async () => db.destroy());
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(problemPlugin);
+  await app.register(openApiPlugin);
+  await app.register(authenticationPlugin, { config });
+  await app.register(healthRoutes, { db });
+  await app.register(authRoutes);
+  await app.register(graphqlPlugin, { resolvers: [authResolvers] });
+
+  return app;
+}
