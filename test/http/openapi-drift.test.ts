@@ -1,0 +1,19 @@
+// openapi.yaml and src/db/types.ts are generated and committed; these fail when either is stale.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { renderOpenApi } from '../../src/http/openapi-cli.ts';
+import { adminUrl } from '../helpers/databases.ts';
+import { ROOT } from '../helpers/process.ts';
+
+t.test('openapi.yaml is what the route schemas generate (run `npm run openapi`)', async (t) => {
+  const committed = readFileSync(path.join(ROOT, 'openapi.yaml'), 'utf8');
+  t.equal(committed, await renderOpenApi());
+});
+
+t.test('src/db/types.ts is what the migrations generate (run `npm run db:types`)', async (t) => {
+  t.doesNotThrow(() => execFileSync(process.execPath, ['--import', 'tsx', 'src/db/codegen.ts', '--verify'], {
+    cwd: ROOT, env: { ...process.env, DATABASE_URL: adminUrl() }, stdio: 'pipe',
+  }));
+});

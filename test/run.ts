@@ -1,0 +1,39 @@
+// `npm test`: finds a PostgreSQL (DATABASE_URL, else an embedded one), runs tap, then drops the test databases.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.ts';
+import { randomBytes } from 'node:crypto';
+import { dropRunDatabases, ensureTemplate, urlForDatabase } from './helpers/databases.ts';
+
+process.env.TEST_RUN_ID = randomBytes(4).toString('hex');
+const root = fileURLToPath(new URL('..', import.meta.url));
+let embedded: EmbeddedDatabase | undefined;
+if (!process.env.DATABASE_URL) {
+  const dataDir = path.join(root, '.data', 'test');
+  rmSync(dataDir, { recursive: true, force: true });
+  embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339), log: pino({ level: 'warn' }) });
+  process.env.TEST_ADMIN_URL = urlForDatabase('postgres', embedded.url);
+  process.stdout.write(`DATABASE_URL is not set: testing against an embedded PostgreSQL\n`);
+} else {
+  process.env.TEST_ADMIN_URL = process.env.DATABASE_URL;
+}
+
+let exitCode = 1;
+try {
+  await ensureTemplate();
+  exitCode = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...process.argv.slice(2)], {
+      cwd: root,
+      stdio: 'inherit',
+      env: process.env,
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await dropRunDatabases();
+  await embedded?.stop();
+}
+process.exit(exitCode);
