@@ -1,0 +1,196 @@
+// Applies a staged export to the roster tables inside the caller's transaction, entity by entity, with counts.
+import type pg from 'pg';
+import { deactivateMissing, emptyCounts, upsert, type EntityCounts } from './apply-sql.ts';
+import type { ReadSummary } from './read-export.ts';
+import type { RosterFileKey } from './specs.ts';
+
+export type ApplyCounts = Record<string, EntityCounts>;
+
+export class MassDeactivationError extends Error {
+  constructor(readonly entity: string, readonly wouldDeactivate: number, readonly active: number, readonly threshold: number) {
+    super(`the export would deactivate ${wouldDeactivate} of ${active} active ${entity} (more than ${Math.round(threshold * 100)}%); ` +
+      'rerun with --allow-mass-deactivation (allowMassDeactivation=true) if this is intended');
+    this.name = 'MassDeactivationError';
+  }
+}
+
+export interface ApplyOptions { massDeactivationThreshold: number; allowMassDeactivation: boolean }
+
+const sis = (alias: string, table: string, idExpr: string) =>
+  `(select id from ${table} ${alias} where ${alias}.source = 'sis' and ${alias}.sourced_id = ${idExpr})`;
+const arr = (col: string) => `coalesce(array(select jsonb_array_elements_text(${col})), '{}')`;
+
+export async function applyStaged(client: pg.PoolClient, read: ReadSummary, options: ApplyOptions): Promise<ApplyCounts> {
+  const bulk = (k: RosterFileKey) => read.modes[k] === 'bulk';
+  const counts: ApplyCounts = {};
+  const deact = (table: string) => `select count(*) as n from stg s join ${table} t on t.source = 'sis' and t.sourced_id = s.sourced_id where s.status = 'inactive' and t.status = 'active'`;
+
+  // The guard runs first, before anything is written.
+  for (const [entity, table, stg] of [['students', 'students', 'stg_students'], ['staff', 'staff', 'stg_staff']] as const) {
+    if (!bulk('users') || options.allowMassDeactivation) continue;
+    const missing = await deactivateMissing(client, table, `select sourced_id from ${stg} where status = 'active'`, entity, true);
+    const { rows } = await client.query<{ n: string }>(`select count(*) as n from ${table} where source = 'sis' and status = 'active'`);
+    const active = Number(rows[0]?.n ?? 0);
+    if (active > 0 && missing > active * options.massDeactivationThreshold) {
+      throw new MassDeactivationError(entity, missing, active, options.massDeactivationThreshold);
+    }
+  }
+
+  counts.orgs = await upsert(client, { table: 'orgs', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'name', 'type', 'identifier', 'metadata'],
+    select: `select 'sis', sourced_id, status::record_status, modified_at, name, type, identifier, metadata from stg_orgs`,
+    update: ['status', 'sis_modified_at', 'name', 'type', 'identifier', 'metadata'], staged: 'select 1 from stg_orgs',
+    deactivating: deact('orgs').replace('stg s', 'stg_orgs s') });
+  await client.query(`update orgs o set parent_id = p.id from stg_orgs s left join orgs p on p.source = 'sis' and p.sourced_id = s.parent_sourced_id
+    where o.source = 'sis' and o.sourced_id = s.sourced_id and o.parent_id is distinct from p.id`);
+
+  counts.academicSessions = await upsert(client, { table: 'academic_sessions', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'title', 'type', 'start_date', 'end_date', 'school_year', 'metadata'],
+    select: `select 'sis', sourced_id, status::record_status, modified_at, title, type, start_date, end_date, school_year, metadata from stg_sessions`,
+    update: ['status', 'sis_modified_at', 'title', 'type', 'start_date', 'end_date', 'school_year', 'metadata'], staged: 'select 1 from stg_sessions',
+    deactivating: deact('academic_sessions').replace('stg s', 'stg_sessions s') });
+  await client.query(`update academic_sessions o set parent_id = p.id from stg_sessions s left join academic_sessions p on p.source = 'sis' and p.sourced_id = s.parent_sourced_id
+    where o.source = 'sis' and o.sourced_id = s.sourced_id and o.parent_id is distinct from p.id`);
+
+  counts.courses = await upsert(client, { table: 'courses', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'title', 'course_code', 'grades', 'subjects', 'org_id', 'school_year_id', 'metadata'],
+    select: `select 'sis', sourced_id, status::record_status, modified_at, title, course_code, ${arr('grades')}, ${arr('subjects')},
+      ${sis('o', 'orgs', 'org_sourced_id')}, ${sis('a', 'academic_sessions', 'school_year_sourced_id')}, metadata from stg_courses`,
+    update: ['status', 'sis_modified_at', 'title', 'course_code', 'grades', 'subjects', 'org_id', 'school_year_id', 'metadata'],
+    staged: 'select 1 from stg_courses', deactivating: deact('courses').replace('stg s', 'stg_courses s') });
+
+  counts.classes = await upsert(client, { table: 'classes', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'title', 'class_code', 'class_type', 'location', 'course_id', 'school_id', 'grades', 'subjects', 'periods', 'metadata'],
+    select: `select 'sis', sourced_id, status::record_status, modified_at, title, class_code, class_type, location,
+      ${sis('c', 'courses', 'course_sourced_id')}, ${sis('o', 'orgs', 'school_sourced_id')}, ${arr('grades')}, ${arr('subjects')}, ${arr('periods')}, metadata from stg_classes`,
+    update: ['status', 'sis_modified_at', 'title', 'class_code', 'class_type', 'location', 'course_id', 'school_id', 'grades', 'subjects', 'periods', 'metadata'],
+    staged: 'select 1 from stg_classes', deactivating: deact('classes').replace('stg s', 'stg_classes s') });
+  await client.query(`
+    with wanted as (
+      select c.id as class_id, a.id as academic_session_id from stg_classes s
+      join classes c on c.source = 'sis' and c.sourced_id = s.sourced_id
+      cross join lateral jsonb_array_elements_text(s.term_sourced_ids) t(id)
+      join academic_sessions a on a.source = 'sis' and a.sourced_id = t.id),
+    gone as (
+      delete from class_academic_sessions x using stg_classes s join classes c on c.source = 'sis' and c.sourced_id = s.sourced_id
+      where x.class_id = c.id and not exists (select 1 from wanted w where w.class_id = x.class_id and w.academic_session_id = x.academic_session_id))
+    insert into class_academic_sessions (class_id, academic_session_id) select class_id, academic_session_id from wanted
+    on conflict do nothing`);
+
+  const profiles = `(select jsonb_agg(p.profile order by p.sourced_id) from stg_user_profiles p where p.user_sourced_id = s.sourced_id and p.status = 'active')`;
+  const meta = `case when ${profiles} is null then s.metadata else s.metadata || jsonb_build_object('userProfiles', ${profiles}) end`;
+  counts.staff = await upsert(client, { table: 'staff', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
+    select: `select 'sis', sourced_id, status::record_status, modified_at, role, given_name, family_name, middle_name, preferred_first_name, identifier, username, email, phone, ${meta} from stg_staff s`,
+    update: ['status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
+    staged: 'select 1 from stg_staff', deactivating: deact('staff').replace('stg s', 'stg_staff s') });
+  counts.students = await upsert(client, { table: 'students', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
+    select: `select 'sis', s.sourced_id, s.status::record_status, s.modified_at, s.given_name, s.family_name, s.middle_name, s.preferred_first_name, s.identifier, s.username, s.email, s.grade,
+      ${read.modes.demographics === 'absent' ? 'st.birth_date' : 'd.birth_date'}, ${sis('o', 'orgs', 's.school_sourced_id')}, ${meta}
+      from stg_students s left join stg_demographics d on d.sourced_id = s.sourced_id
+      left join students st on st.source = 'sis' and st.sourced_id = s.sourced_id`,
+    update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
+    staged: 'select 1 from stg_students', deactivating: deact('students').replace('stg s', 'stg_students s') });
+  // Guardians: preferred language, channel, interpreter need and notes are local fields and never written here.
+  counts.guardians = await upsert(client, { table: 'guardians', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
+    select: `select 'sis', sourced_id, status::record_status, modified_at, given_name, family_name, email, phone, sms_phone, ${meta} from stg_guardians s`,
+    update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
+    staged: 'select 1 from stg_guardians', deactivating: deact('guardians').replace('stg s', 'stg_guardians s') });
+
+  if (bulk('users')) {
+    for (const [entity, table, stg] of [['students', 'students', 'stg_students'], ['staff', 'staff', 'stg_staff'], ['guardians', 'guardians', 'stg_guardians']] as const) {
+      counts[entity]!.deactivated += await deactivateMissing(client, table, `select sourced_id from ${stg}`, entity);
+    }
+  }
+  for (const [key, table, stg] of [['orgs', 'orgs', 'stg_orgs'], ['academicSessions', 'academic_sessions', 'stg_sessions'], ['courses', 'courses', 'stg_courses'], ['classes', 'classes', 'stg_classes']] as const) {
+    if (bulk(key)) counts[key]!.deactivated += await deactivateMissing(client, table, `select sourced_id from ${stg}`, key);
+  }
+
+  counts.enrollments = await upsert(client, { table: 'enrollments', conflict: '(source, sourced_id)',
+    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'class_id', 'school_id', 'role', 'student_id', 'staff_id', 'is_primary', 'begin_date', 'end_date', 'metadata'],
+    select: `select 'sis', s.sourced_id, s.status::record_status, s.modified_at, c.id, o.id, s.role,
+      case when s.role = 'student' then st.id end, case when s.role <> 'student' then sf.id end, s.is_primary, s.begin_date, s.end_date, s.metadata
+      from stg_enrollments s join classes c on c.source = 'sis' and c.sourced_id = s.class_sourced_id
+      join orgs o on o.source = 'sis' and o.sourced_id = s.school_sourced_id
+      left join students st on s.role = 'student' and st.source = 'sis' and st.sourced_id = s.user_sourced_id
+      left join staff sf on s.role <> 'student' and sf.source = 'sis' and sf.sourced_id = s.user_sourced_id`,
+    update: ['status', 'sis_modified_at', 'class_id', 'school_id', 'role', 'student_id', 'staff_id', 'is_primary', 'begin_date', 'end_date', 'metadata'],
+    staged: 'select 1 from stg_enrollments', deactivating: deact('enrollments').replace('stg s', 'stg_enrollments s') });
+  if (bulk('enrollments')) counts.enrollments.deactivated += await deactivateMissing(client, 'enrollments', 'select sourced_id from stg_enrollments', 'enrollments');
+
+  counts.memberships = await applyMemberships(client, bulk(read.version === '1.2' ? 'roles' : 'users'));
+  counts.guardianLinks = await applyLinks(client, bulk('users'));
+  counts.families = await applyFamilies(client);
+  return counts;
+}
+
+async function applyMemberships(client: pg.PoolClient, isBulk: boolean): Promise<EntityCounts> {
+  const c = emptyCounts();
+  for (const [table, person, stg, extra] of [['student_schools', 'student', 'stg_student_schools', ''], ['staff_schools', 'staff', 'stg_staff_schools', 'role']] as const) {
+    const personTable = person === 'student' ? 'students' : 'staff';
+    const cols = extra ? ['is_primary', 'status', extra] : ['is_primary', 'status'];
+    const r = await upsert(client, { table, conflict: `(${person}_id, school_id)`,
+      columns: [`${person}_id`, 'school_id', ...cols],
+      select: `select distinct on (p.id, o.id) p.id, o.id, s.is_primary, s.status::record_status${extra ? ', s.role' : ''} from ${stg} s
+        join ${personTable} p on p.source = 'sis' and p.sourced_id = s.${person}_sourced_id
+        join orgs o on o.source = 'sis' and o.sourced_id = s.school_sourced_id order by p.id, o.id, s.is_primary desc`,
+      update: cols, staged: `select distinct ${person}_sourced_id, school_sourced_id from ${stg}` });
+    for (const k of ['created', 'updated', 'unchanged'] as const) c[k] += r[k];
+    if (isBulk) {
+      const d = await client.query(`update ${table} m set status = 'inactive' from ${personTable} p
+        where m.${person}_id = p.id and p.source = 'sis' and m.status = 'active'
+        and not exists (select 1 from ${stg} s join orgs o on o.source = 'sis' and o.sourced_id = s.school_sourced_id
+          where s.${person}_sourced_id = p.sourced_id and o.id = m.school_id)`);
+      c.deactivated += d.rowCount ?? 0;
+    }
+  }
+  return c;
+}
+
+async function applyLinks(client: pg.PoolClient, isBulk: boolean): Promise<EntityCounts> {
+  const c = await upsert(client, { table: 'student_guardians', conflict: '(student_id, guardian_id)',
+    columns: ['student_id', 'guardian_id', 'source', 'status', 'relationship'],
+    select: `select st.id, g.id, 'sis'::record_source, 'active'::record_status, l.relationship from stg_links l
+      join students st on st.source = 'sis' and st.sourced_id = l.student_sourced_id
+      join guardians g on g.source = 'sis' and g.sourced_id = l.guardian_sourced_id`,
+    update: ['status', 'relationship'], staged: 'select 1 from stg_links' });
+  // Links the SIS no longer lists for a person in this export end; local links are never touched.
+  const d = await client.query(`update student_guardians x set status = 'inactive'
+    from students st, guardians g
+    where x.student_id = st.id and x.guardian_id = g.id and x.source = 'sis' and x.status = 'active'
+    and (${isBulk ? 'true' : 'false'} or exists (select 1 from stg_students s where s.sourced_id = st.sourced_id)
+         or exists (select 1 from stg_guardians s where s.sourced_id = g.sourced_id))
+    and not exists (select 1 from stg_links l where l.student_sourced_id = st.sourced_id and l.guardian_sourced_id = g.sourced_id)`);
+  c.deactivated += d.rowCount ?? 0;
+  return c;
+}
+
+/** Households keep the family id most of their members already have; a household new to the SIS gets a new one. */
+async function applyFamilies(client: pg.PoolClient): Promise<EntityCounts> {
+  const c = emptyCounts();
+  await client.query(`
+    create temp table hh on commit drop as
+    select h.household, h.kind, coalesce(s.id, g.id) as person_id, coalesce(s.family_id, g.family_id) as family_id, g.family_name
+    from stg_households h
+    left join students s on h.kind = 'student' and s.source = 'sis' and s.sourced_id = h.sourced_id
+    left join guardians g on h.kind = 'guardian' and g.source = 'sis' and g.sourced_id = h.sourced_id;
+    create temp table hh_family on commit drop as
+    select distinct on (household) household, family_id from hh where family_id is not null
+    group by household, family_id order by household, count(*) desc, family_id;
+    insert into hh_family (household, family_id)
+    select household, gen_random_uuid() from hh where household not in (select household from hh_family) group by household;`);
+  const created = await client.query(`insert into families (id, source, name)
+    select f.family_id, 'sis', coalesce(min(hh.family_name), 'Household') || ' household' from hh_family f join hh using (household)
+    where not exists (select 1 from families x where x.id = f.family_id) group by f.family_id`);
+  c.created = created.rowCount ?? 0;
+  for (const table of ['students', 'guardians']) {
+    const r = await client.query(`update ${table} t set family_id = f.family_id from hh join hh_family f using (household)
+      where t.id = hh.person_id and t.family_id is distinct from f.family_id`);
+    c.updated += r.rowCount ?? 0;
+  }
+  const total = await client.query<{ n: string }>('select count(*) as n from hh_family');
+  c.unchanged = Math.max(0, Number(total.rows[0]?.n ?? 0) - c.created);
+  return c;
+}
