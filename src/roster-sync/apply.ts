@@ -180,7 +180,8 @@ async function applyFamilies(client: pg.PoolClient): Promise<EntityCounts> {
     select distinct on (household) household, family_id from hh where family_id is not null
     group by household, family_id order by household, count(*) desc, family_id;
     insert into hh_family (household, family_id)
-    select household, gen_random_uuid() from hh where household not in (select household from hh_family) group by household;`);
+    select h.household, gen_random_uuid() from (select distinct household from hh) h
+    where not exists (select 1 from hh_family f where f.household = h.household);`);
   const created = await client.query(`insert into families (id, source, name)
     select f.family_id, 'sis', coalesce(min(hh.family_name), 'Household') || ' household' from hh_family f join hh using (household)
     where not exists (select 1 from families x where x.id = f.family_id) group by f.family_id`);
