@@ -7,9 +7,13 @@ import { authRoutes } from './auth/routes.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { authResolvers, graphqlPlugin } from './graphql/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
+import { contactLogRoutes } from './features/contact-logs/routes.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { problemPlugin } from './http/problem.ts';
+import { responseValidationPlugin } from './http/response-validation.ts';
+import { idempotencyPlugin } from './http/idempotency.ts';
 import { genReqId } from './http/request-id.ts';
+import { schemaController } from './http/validators.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +25,10 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Sees every SQL statement the app runs (statement-count tests). */
   onQuery?: (sql: string) => void;
+  /** Validate every JSON response against its route's response schema (tests). */
+  validateResponses?: boolean;
+  /** Sees every route as it is registered (contract tests). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -30,9 +38,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     genReqId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: 1_048_576,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    schemaController,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const { db } = createDatabase({ connectionString: config.databaseUrl, poolMax: config.dbPoolMax, onQuery: options.onQuery });
   app.decorate('db', db);
   app.decorate('config', config);
@@ -42,10 +51,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await app.register(problemPlugin);
+  if (options.validateResponses) await app.register(responseValidationPlugin);
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   await app.register(openApiPlugin);
   await app.register(authenticationPlugin, { config });
+  await app.register(idempotencyPlugin, { db });
   await app.register(healthRoutes, { db });
   await app.register(authRoutes);
+  await app.register(contactLogRoutes);
   await app.register(graphqlPlugin, { resolvers: [authResolvers] });
 
   return app;

@@ -1,6 +1,7 @@
 // GET /v1/me: the caller's principal as the service understands it, so clients can check their token.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { withErrors } from '../http/schemas.ts';
 import { requirePrincipal } from './authenticate.ts';
 import { ROLES, SCOPES } from './principal.ts';
 
@@ -16,7 +17,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['auth'],
       summary: 'The principal behind the bearer token',
-      response: { 200: PrincipalSchema },
+      response: withErrors({ 200: PrincipalSchema }),
     },
   }, async (request) => requirePrincipal(request));
 }

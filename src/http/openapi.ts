@@ -3,8 +3,10 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Problem } from './schemas.ts';
 
 export const openApiPlugin = fp(async (app: FastifyInstance) => {
+  app.addSchema(Problem);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { seedDistrictAt, tokensFor } from './seed.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -28,7 +29,7 @@ export async function startTestApp(t: Teardown, options: {
 } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, options.config);
-  const app = await buildApp(config, { onQuery: options.onQuery });
+  const app = await buildApp(config, { onQuery: options.onQuery, validateResponses: true });
   await app.ready();
   t.teardown(async () => {
     await app.close();
@@ -51,4 +52,12 @@ export function tokenFor(app: FastifyInstance, claims: TokenClaimsInput, expires
 
 export function bearer(app: FastifyInstance, claims: TokenClaimsInput): { authorization: string } {
   return { authorization: `Bearer ${tokenFor(app, claims)}` };
+}
+
+/** The app on a fresh database holding the seeded district, with a bearer header per role. */
+export async function startSeededApp(t: Teardown, options: Parameters<typeof startTestApp>[1] = {}) {
+  const started = await startTestApp(t, options);
+  const district = await seedDistrictAt(started.database.url);
+  const as = tokensFor((claims) => started.app.jwt.sign(claims, { expiresIn: '1h' }), district);
+  return { ...started, d: district, as };
 }

@@ -1,0 +1,19 @@
+// Validator compilers: query strings, params and headers are coerced from text; JSON bodies are checked as sent.
+import AjvCompiler from '@fastify/ajv-compiler';
+import type { FastifyServerOptions } from 'fastify';
+
+const shared = { removeAdditional: false, useDefaults: true, allErrors: true } as const;
+
+/**
+ * One compiler would coerce `null` to "" in a body's nullable string (anyOf [string, null]) and numbers to strings;
+ * a body keeps the JSON types the client sent, while text parts (query, params, headers) are coerced.
+ */
+export const schemaController: FastifyServerOptions['schemaController'] = {
+  compilersFactory: {
+    buildValidator: (externalSchemas: Record<string, unknown>) => {
+      const forBody = AjvCompiler()(externalSchemas as never, { customOptions: { ...shared, coerceTypes: false } });
+      const forText = AjvCompiler()(externalSchemas as never, { customOptions: { ...shared, coerceTypes: 'array' } });
+      return (route) => (route.httpPart === 'body' ? forBody(route as never) : forText(route as never));
+    },
+  },
+};
