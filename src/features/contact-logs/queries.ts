@@ -1,0 +1,92 @@
+// SQL for contact logs: the visible-row base query, filters, keyset order, and writes.
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { ContactLogs } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import type { ContactLogListQuery } from './schemas.ts';
+
+export type ContactLogRow = Selectable<ContactLogs> & { guardianIds: string[] };
+
+/** Contact logs the principal may see: logs of visible students; guardians only family-visible ones. */
+export function visibleContactLogs(db: Executor, principal: Principal) {
+  let query = db.selectFrom('contactLogs as cl')
+    .selectAll('cl')
+    .select(sql<string[]>`array(select g.guardian_id from contact_log_guardians g where g.contact_log_id = cl.id order by g.guardian_id)`.as('guardianIds'))
+    .where((eb) => canSeeStudent(eb, principal, 'cl.studentId'));
+  if (familyOnly(principal)) query = query.where('cl.visibility', '=', 'family');
+  return query;
+}
+
+export async function findContactLog(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ContactLogRow | undefined> {
+  let query = visibleContactLogs(db, principal).where('cl.id', '=', id);
+  if (forUpdate) query = query.forUpdate('cl');
+  return query.executeTakeFirst();
+}
+
+export async function listContactLogRows(db: Executor, principal: Principal, filter: ContactLogListQuery,
+  after: CursorKey | undefined, limit: number): Promise<ContactLogRow[]> {
+  let query = visibleContactLogs(db, principal);
+  if (filter.studentId) query = query.where('cl.studentId', '=', filter.studentId);
+  if (filter.authorId) query = query.where('cl.authorId', '=', filter.authorId);
+  if (filter.purpose) query = query.where('cl.purpose', '=', filter.purpose);
+  if (filter.channel) query = query.where('cl.channel', '=', filter.channel);
+  if (filter.direction) query = query.where('cl.direction', '=', filter.direction);
+  if (filter.visibility) query = query.where('cl.visibility', '=', filter.visibility);
+  if (filter.from) query = query.where('cl.occurredAt', '>=', new Date(filter.from));
+  if (filter.to) query = query.where('cl.occurredAt', '<', new Date(filter.to));
+  if (filter.updatedSince) query = query.where('cl.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.followUpOpen !== undefined) {
+    query = filter.followUpOpen
+      ? query.where('cl.followUpDue', 'is not', null).where('cl.followUpDoneAt', 'is', null)
+      : query.where((eb) => eb.or([eb('cl.followUpDue', 'is', null), eb('cl.followUpDoneAt', 'is not', null)]));
+  }
+  if (filter.guardianId) {
+    const guardianId = filter.guardianId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('contactLogGuardians as f').select('f.guardianId')
+      .whereRef('f.contactLogId', '=', 'cl.id').where('f.guardianId', '=', guardianId)));
+  }
+  if (filter.schoolId) {
+    const schoolId = filter.schoolId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('students as fs').select('fs.id')
+      .whereRef('fs.id', '=', 'cl.studentId').where('fs.schoolId', '=', schoolId)));
+  }
+  if (filter.classId) {
+    const classId = filter.classId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id')
+      .whereRef('fe.studentId', '=', 'cl.studentId').where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
+  }
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('cl.summary', 'ilike', pattern), eb('cl.familyInput', 'ilike', pattern)]));
+  }
+  if (after) {
+    const [occurredAt, id] = after;
+    query = query.where(sql<boolean>`(cl.occurred_at, cl.id) < (${new Date(String(occurredAt))}, ${id}::uuid)`);
+  }
+  return query.orderBy('cl.occurredAt', 'desc').orderBy('cl.id', 'desc').limit(limit + 1).execute();
+}
+
+export async function insertContactLog(db: Executor, values: Insertable<ContactLogs>, guardianIds: string[]): Promise<string> {
+  const { id } = await db.insertInto('contactLogs').values(values).returning('id').executeTakeFirstOrThrow();
+  await replaceContactLogGuardians(db, id, values.studentId, guardianIds);
+  return id;
+}
+
+export async function replaceContactLogGuardians(db: Executor, id: string, studentId: string, guardianIds: string[]): Promise<void> {
+  await db.deleteFrom('contactLogGuardians').where('contactLogId', '=', id).execute();
+  if (guardianIds.length > 0) {
+    await db.insertInto('contactLogGuardians')
+      .values(guardianIds.map((guardianId) => ({ contactLogId: id, studentId, guardianId }))).execute();
+  }
+}
+
+export async function updateContactLogRow(db: Executor, id: string, values: Updateable<ContactLogs>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('contactLogs').set(values).where('id', '=', id).execute();
+}
+
+export async function deleteContactLogRow(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('contactLogs').where('id', '=', id).execute();
+}
