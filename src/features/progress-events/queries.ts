@@ -1,0 +1,107 @@
+// SQL for progress events: the visible-row base query, filters, keyset order, the goal's measure, and writes.
+import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { DB, ProgressEvents } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import type { ProgressEventFilter } from './schemas.ts';
+
+export type ProgressEventRow = Selectable<ProgressEvents>;
+
+export interface GoalMeasure {
+  id: string;
+  studentId: string;
+  status: string;
+  measureType: string;
+  ratingMin: number | null;
+  ratingMax: number | null;
+}
+
+/** A guardian's goals: the ones they take part in. */
+function guardianTakesPart(eb: ExpressionBuilder<DB, any>, principal: Principal, goalIdColumn: string) {
+  return eb.exists(eb.selectFrom('goalParticipants as vgp').select(sql`1`.as('one'))
+    .whereRef('vgp.goalId', '=', eb.ref(goalIdColumn) as never).where('vgp.guardianId', '=', principal.sub));
+}
+
+/**
+ * Progress events the principal may see: events of visible students; guardians only family-visible ones,
+ * and of those only events on no goal or on a goal they take part in.
+ */
+export function visibleProgressEvents(db: Executor, principal: Principal) {
+  let query = db.selectFrom('progressEvents as pe').selectAll('pe')
+    .where((eb) => canSeeStudent(eb, principal, 'pe.studentId'));
+  if (familyOnly(principal)) {
+    query = query.where('pe.visibility', '=', 'family')
+      .where((eb) => eb.or([eb('pe.goalId', 'is', null), guardianTakesPart(eb, principal, 'pe.goalId')]));
+  }
+  return query;
+}
+
+export async function findProgressEvent(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ProgressEventRow | undefined> {
+  let query = visibleProgressEvents(db, principal).where('pe.id', '=', id);
+  if (forUpdate) query = query.forUpdate('pe');
+  return query.executeTakeFirst();
+}
+
+/** A goal the principal may see (its student is visible; guardians: a goal they take part in), with its measure. */
+export async function findVisibleGoal(db: Executor, principal: Principal, goalId: string): Promise<GoalMeasure | undefined> {
+  let query = db.selectFrom('goals as g')
+    .select(['g.id', 'g.studentId', 'g.status', 'g.measureType', 'g.ratingMin', 'g.ratingMax'])
+    .where('g.id', '=', goalId)
+    .where((eb) => canSeeStudent(eb, principal, 'g.studentId'));
+  if (familyOnly(principal)) query = query.where((eb) => guardianTakesPart(eb, principal, 'g.id'));
+  return query.executeTakeFirst();
+}
+
+export async function listProgressEventRows(db: Executor, principal: Principal, filter: ProgressEventFilter,
+  after: CursorKey | undefined, limit: number): Promise<ProgressEventRow[]> {
+  let query = visibleProgressEvents(db, principal);
+  if (filter.studentId) query = query.where('pe.studentId', '=', filter.studentId);
+  if (filter.goalId) query = query.where('pe.goalId', '=', filter.goalId);
+  if (filter.kind) query = query.where('pe.kind', '=', filter.kind);
+  if (filter.setting) query = query.where('pe.setting', '=', filter.setting);
+  if (filter.visibility) query = query.where('pe.visibility', '=', filter.visibility);
+  if (filter.recordedByType) query = query.where('pe.recordedByType', '=', filter.recordedByType);
+  if (filter.recordedByStaffId) query = query.where('pe.recordedByStaffId', '=', filter.recordedByStaffId);
+  if (filter.recordedByGuardianId) query = query.where('pe.recordedByGuardianId', '=', filter.recordedByGuardianId);
+  if (filter.from) query = query.where('pe.occurredAt', '>=', new Date(filter.from));
+  if (filter.to) query = query.where('pe.occurredAt', '<', new Date(filter.to));
+  if (filter.updatedSince) query = query.where('pe.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.schoolId) {
+    const schoolId = filter.schoolId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('students as fs').select('fs.id')
+      .whereRef('fs.id', '=', 'pe.studentId').where('fs.schoolId', '=', schoolId)));
+  }
+  if (filter.classId) {
+    const classId = filter.classId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id')
+      .whereRef('fe.studentId', '=', 'pe.studentId').where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
+  }
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where('pe.note', 'ilike', pattern);
+  }
+  const ascending = filter.order === 'oldest';
+  if (after) {
+    const [occurredAt, id] = after;
+    const key = sql`(${new Date(String(occurredAt))}::timestamptz, ${id}::uuid)`;
+    query = query.where(ascending ? sql<boolean>`(pe.occurred_at, pe.id) > ${key}` : sql<boolean>`(pe.occurred_at, pe.id) < ${key}`);
+  }
+  const direction = ascending ? 'asc' : 'desc';
+  return query.orderBy('pe.occurredAt', direction).orderBy('pe.id', direction).limit(limit + 1).execute();
+}
+
+export async function insertProgressEvent(db: Executor, values: Insertable<ProgressEvents>): Promise<string> {
+  const { id } = await db.insertInto('progressEvents').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateProgressEventRow(db: Executor, id: string, values: Updateable<ProgressEvents>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('progressEvents').set(values).where('id', '=', id).execute();
+}
+
+export async function deleteProgressEventRow(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('progressEvents').where('id', '=', id).execute();
+}
