@@ -1,0 +1,103 @@
+// SQL for goals: the visible-row base query, filters, keyset order, and writes.
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { Goals } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import type { GoalListQuery } from './schemas.ts';
+
+/** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */
+export type GoalRow = Selectable<Goals> & { createdAtKey: string };
+
+/** Microsecond UTC text of a timestamptz column: a JS Date would round to milliseconds and open gaps between pages. */
+export const preciseTime = (column: string) =>
+  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Goals the principal may see: goals of visible students; guardians only goals they take part in. */
+export function visibleGoals(db: Executor, principal: Principal) {
+  let query = db.selectFrom('goals as g')
+    .selectAll('g')
+    .select(preciseTime('g.createdAt').as('createdAtKey'))
+    .where((eb) => canSeeStudent(eb, principal, 'g.studentId'));
+  if (familyOnly(principal)) {
+    query = query.where((eb) => eb.exists(eb.selectFrom('goalParticipants as vp').select('vp.id')
+      .whereRef('vp.goalId', '=', 'g.id').where('vp.guardianId', '=', principal.sub)));
+  }
+  return query;
+}
+
+export async function findGoal(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<GoalRow | undefined> {
+  let query = visibleGoals(db, principal).where('g.id', '=', id);
+  if (forUpdate) query = query.forUpdate('g');
+  return query.executeTakeFirst();
+}
+
+export async function listGoalRows(db: Executor, principal: Principal, filter: GoalListQuery,
+  after: CursorKey | undefined, limit: number): Promise<GoalRow[]> {
+  let query = visibleGoals(db, principal);
+  if (filter.studentId) query = query.where('g.studentId', '=', filter.studentId);
+  if (filter.status) query = query.where('g.status', '=', filter.status);
+  if (filter.domain) query = query.where('g.domain', '=', filter.domain);
+  if (filter.setting) query = query.where('g.setting', '=', filter.setting);
+  if (filter.measureType) query = query.where('g.measureType', '=', filter.measureType);
+  if (filter.createdBy) query = query.where('g.createdBy', '=', filter.createdBy);
+  if (filter.from) query = query.where('g.createdAt', '>=', new Date(filter.from));
+  if (filter.to) query = query.where('g.createdAt', '<', new Date(filter.to));
+  if (filter.updatedSince) query = query.where('g.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.guardianId) {
+    const guardianId = filter.guardianId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('goalParticipants as fp').select('fp.id')
+      .whereRef('fp.goalId', '=', 'g.id').where('fp.guardianId', '=', guardianId)));
+  }
+  if (filter.staffId) {
+    const staffId = filter.staffId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('goalParticipants as fsp').select('fsp.id')
+      .whereRef('fsp.goalId', '=', 'g.id').where('fsp.staffId', '=', staffId)));
+  }
+  if (filter.schoolId) {
+    const schoolId = filter.schoolId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('students as fs').select('fs.id')
+      .whereRef('fs.id', '=', 'g.studentId').where('fs.schoolId', '=', schoolId)));
+  }
+  if (filter.classId) {
+    const classId = filter.classId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id')
+      .whereRef('fe.studentId', '=', 'g.studentId').where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
+  }
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where('g.title', 'ilike', pattern);
+  }
+  if (after) {
+    const [createdAt, id] = after;
+    query = query.where(sql<boolean>`(g.created_at, g.id) < (${String(createdAt)}::timestamptz, ${id}::uuid)`);
+  }
+  return query.orderBy('g.createdAt', 'desc').orderBy('g.id', 'desc').limit(limit + 1).execute();
+}
+
+export async function insertGoal(db: Executor, values: Insertable<Goals>): Promise<string> {
+  const { id } = await db.insertInto('goals').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Applies the changes; a status change also moves status_changed_at. */
+export async function updateGoalRow(db: Executor, id: string, values: Updateable<Goals>, statusChanged: boolean): Promise<void> {
+  const set = statusChanged ? { ...values, statusChangedAt: sql<Date>`now()` } : values;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('goals').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteGoalRow(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('goals').where('id', '=', id).execute();
+}
+
+export async function goalHasProgressEvents(db: Executor, id: string): Promise<boolean> {
+  const row = await db.selectFrom('progressEvents').select('id').where('goalId', '=', id).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function isStaffParticipant(db: Executor, goalId: string, staffId: string): Promise<boolean> {
+  const row = await db.selectFrom('goalParticipants').select('id').where('goalId', '=', goalId).where('staffId', '=', staffId).executeTakeFirst();
+  return row !== undefined;
+}
