@@ -3,7 +3,7 @@ import t from 'tap';
 import { startSeededApp } from '../helpers/app.ts';
 import { insertGoal, progressEventExists, seedGoals, setGoalStatus } from './progress-events-fixtures.ts';
 
-type Page = { data: Array<{ id: string; occurredAt: string }>; page: { nextCursor: string | null } };
+type Page = { data: Array<{ id: string; studentId: string; occurredAt: string }>; page: { nextCursor: string | null } };
 const errorPaths = (body: { errors?: Array<{ path: string }> }) => (body.errors ?? []).map((e) => e.path);
 
 t.test('progress events', async (t) => {
@@ -217,7 +217,7 @@ t.test('progress events', async (t) => {
     t.equal((await app.inject({ url: `/v1/progress-events/${familyEvent.id}`, headers: as.guardianB })).statusCode, 404);
     t.equal((await app.inject({ method: 'PATCH', url: `/v1/progress-events/${familyEvent.id}`, headers: as.guardianB, payload: { note: 'x' } })).statusCode, 404);
     for (const query of [`studentId=${d.studentA}`, `schoolId=${d.schoolA}`, `classId=${d.classA}`, `goalId=${g.percentA}`, 'limit=500']) {
-      const list = (await app.inject({ url: `/v1/progress-events?${query}`, headers: as.guardianB })).json() as Page & { data: Array<{ studentId: string }> };
+      const list = (await app.inject({ url: `/v1/progress-events?${query}`, headers: as.guardianB })).json() as Page;
       t.ok(list.data.every((e) => e.studentId === d.studentB), query);
     }
     t.equal((await app.inject({ url: `/v1/goals/${g.percentA}/progress`, headers: as.guardianB })).statusCode, 404);
