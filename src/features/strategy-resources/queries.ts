@@ -1,0 +1,108 @@
+// SQL for strategy resources: who may see which part of the library, filters, keyset order, and writes.
+import { sql, type ExpressionBuilder, type Expression, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { DB, StrategyResources } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import type { StrategyResourceListQuery } from './schemas.ts';
+
+/** A resource row plus its exact creation time as text (microseconds), the keyset cursor's sort value. */
+export type StrategyResourceRow = Selectable<StrategyResources> & { createdAtKey: string };
+
+/**
+ * The schools whose libraries a staff member works in, as a subquery: school admins their administered schools;
+ * teachers the schools they belong to (active staff_schools) or teach in (an active teacher/aide enrollment).
+ */
+export function staffSchoolIds(principal: Principal) {
+  if (principal.role === 'school_admin') return adminSchoolIds(principal);
+  return sql<string>`(select ss.school_id from staff_schools ss where ss.staff_id = ${principal.sub} and ss.status = 'active'
+    union select e.school_id from enrollments e where e.staff_id = ${principal.sub}
+      and e.role in ('teacher', 'aide') and e.status = 'active')`;
+}
+
+/** True for the resources the principal may see; guardians see exactly the resources shared with them. */
+export function canSeeResource(eb: ExpressionBuilder<DB, any>, principal: Principal, alias = 'sr'): Expression<SqlBool> {
+  const col = (name: string) => sql.ref<string>(`${alias}.${name}`);
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+    case 'teacher':
+      return eb.or([
+        eb(col('scope'), '=', 'district'),
+        eb(col('schoolId'), 'in', staffSchoolIds(principal)),
+        eb(col('createdBy'), '=', principal.sub),
+      ]);
+    case 'guardian':
+      return eb.exists(eb.selectFrom('resourceShares as vrs').select(sql`1`.as('one'))
+        .where('vrs.resourceId', '=', col('id'))
+        .where('vrs.guardianId', '=', principal.sub)
+        .where((w) => canSeeStudent(w, principal, 'vrs.studentId')));
+  }
+}
+
+export function visibleResources(db: Executor, principal: Principal) {
+  return db.selectFrom('strategyResources as sr')
+    .selectAll('sr')
+    .select(sql<string>`sr.created_at::text`.as('createdAtKey'))
+    .where((eb) => canSeeResource(eb, principal));
+}
+
+export async function findResource(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<StrategyResourceRow | undefined> {
+  let query = visibleResources(db, principal).where('sr.id', '=', id);
+  if (forUpdate) query = query.forUpdate('sr');
+  return query.executeTakeFirst();
+}
+
+export async function listResourceRows(db: Executor, principal: Principal, filter: StrategyResourceListQuery,
+  after: CursorKey | undefined, limit: number): Promise<StrategyResourceRow[]> {
+  let query = visibleResources(db, principal)
+    .where('sr.archivedAt', filter.archived ? 'is not' : 'is', null);
+  if (filter.kind) query = query.where('sr.kind', '=', filter.kind);
+  if (filter.setting) query = query.where('sr.setting', '=', filter.setting);
+  if (filter.scope) query = query.where('sr.scope', '=', filter.scope);
+  if (filter.schoolId) query = query.where('sr.schoolId', '=', filter.schoolId);
+  if (filter.gradeBand) query = query.where('sr.gradeBand', '=', filter.gradeBand);
+  if (filter.createdBy) query = query.where('sr.createdBy', '=', filter.createdBy);
+  if (filter.updatedSince) query = query.where('sr.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.tag) query = query.where(sql<boolean>`sr.tags @> array[${filter.tag}]::text[]`);
+  if (filter.language) {
+    // A tag matches itself and its regional or script variants: "es" finds "es-MX".
+    const language = filter.language.toLowerCase();
+    query = query.where(sql<boolean>`exists (select 1 from unnest(sr.languages) l
+      where lower(l) = ${language} or lower(l) like ${`${language.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`})`);
+  }
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('sr.title', 'ilike', pattern), eb('sr.summary', 'ilike', pattern)]));
+  }
+  if (after) {
+    const [createdAt, id] = after;
+    query = query.where(sql<boolean>`(sr.created_at, sr.id) < (${String(createdAt)}::timestamptz, ${id}::uuid)`);
+  }
+  return query.orderBy('sr.createdAt', 'desc').orderBy('sr.id', 'desc').limit(limit + 1).execute();
+}
+
+/** True when a school-scoped resource may be placed in this school by the principal. */
+export async function schoolAvailableTo(db: Executor, principal: Principal, schoolId: string): Promise<boolean> {
+  let query = db.selectFrom('orgs').select('id').where('id', '=', schoolId).where('type', '=', 'school').where('status', '=', 'active');
+  if (principal.role === 'teacher' || principal.role === 'school_admin') query = query.where('id', 'in', staffSchoolIds(principal));
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+export async function insertResource(db: Executor, values: Insertable<StrategyResources>): Promise<string> {
+  const { id } = await db.insertInto('strategyResources').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Archives now (the transaction's time); an archived resource keeps its first archive time. */
+export async function archiveResourceRow(db: Executor, id: string): Promise<void> {
+  await db.updateTable('strategyResources').set({ archivedAt: sql<Date>`coalesce(archived_at, now())` }).where('id', '=', id).execute();
+}
+
+export async function updateResourceRow(db: Executor, id: string, values: Updateable<StrategyResources>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('strategyResources').set(values).where('id', '=', id).execute();
+}

@@ -1,0 +1,68 @@
+// SQL for resource shares: the visible-share base query (with the resource at a glance), filters, keyset order, writes.
+import { sql, type Insertable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { ResourceShares } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import type { ResourceShareListQuery } from './share-schemas.ts';
+
+/** Shares of students the principal may see; a guardian only the shares made with them. */
+export function visibleShares(db: Executor, principal: Principal) {
+  let query = db.selectFrom('resourceShares as rs')
+    .innerJoin('strategyResources as r', 'r.id', 'rs.resourceId')
+    .selectAll('rs')
+    .select(['r.title as resourceTitle', 'r.kind as resourceKind', 'r.summary as resourceSummary', 'r.url as resourceUrl',
+      'r.archivedAt as resourceArchivedAt'])
+    .select(sql<string>`rs.shared_at::text`.as('sharedAtKey'))
+    .where((eb) => canSeeStudent(eb, principal, 'rs.studentId'));
+  if (principal.role === 'guardian') query = query.where('rs.guardianId', '=', principal.sub);
+  return query;
+}
+
+export type ResourceShareRow = Awaited<ReturnType<ReturnType<typeof visibleShares>['executeTakeFirstOrThrow']>>;
+
+export async function findShare(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ResourceShareRow | undefined> {
+  let query = visibleShares(db, principal).where('rs.id', '=', id);
+  if (forUpdate) query = query.forUpdate('rs');
+  return query.executeTakeFirst();
+}
+
+export async function listShareRows(db: Executor, principal: Principal, filter: ResourceShareListQuery,
+  after: CursorKey | undefined, limit: number): Promise<ResourceShareRow[]> {
+  let query = visibleShares(db, principal);
+  if (filter.resourceId) query = query.where('rs.resourceId', '=', filter.resourceId);
+  if (filter.studentId) query = query.where('rs.studentId', '=', filter.studentId);
+  if (filter.guardianId) query = query.where('rs.guardianId', '=', filter.guardianId);
+  if (filter.sharedBy) query = query.where('rs.sharedBy', '=', filter.sharedBy);
+  if (filter.acknowledged !== undefined) query = query.where('rs.acknowledgedAt', filter.acknowledged ? 'is not' : 'is', null);
+  if (filter.from) query = query.where('rs.sharedAt', '>=', new Date(filter.from));
+  if (filter.to) query = query.where('rs.sharedAt', '<', new Date(filter.to));
+  if (after) {
+    const [sharedAt, id] = after;
+    query = query.where(sql<boolean>`(rs.shared_at, rs.id) < (${String(sharedAt)}::timestamptz, ${id}::uuid)`);
+  }
+  return query.orderBy('rs.sharedAt', 'desc').orderBy('rs.id', 'desc').limit(limit + 1).execute();
+}
+
+/** The guardian may see the student (an active link that allows contact or holds educational rights). */
+export async function guardianMayHearAbout(db: Executor, studentId: string, guardianId: string): Promise<boolean> {
+  const row = await db.selectFrom('studentGuardians').select('id').where('studentId', '=', studentId).where('guardianId', '=', guardianId)
+    .where('status', '=', 'active').where((eb) => eb.or([eb('mayContact', '=', true), eb('hasEducationalRights', '=', true)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertShare(db: Executor, values: Insertable<ResourceShares>): Promise<string> {
+  const { id } = await db.insertInto('resourceShares').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Sets acknowledgedAt once: a second acknowledgement keeps the first time. */
+export async function acknowledgeShareRow(db: Executor, id: string): Promise<void> {
+  await db.updateTable('resourceShares').set({ acknowledgedAt: sql<Date>`coalesce(acknowledged_at, now())` }).where('id', '=', id).execute();
+}
+
+export async function deleteShareRow(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('resourceShares').where('id', '=', id).execute();
+}
