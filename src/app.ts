@@ -5,8 +5,10 @@ import type { Config } from './config.ts';
 import { authenticationPlugin } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createDatabase, type Database } from './db/database.ts';
-import { authResolvers, graphqlPlugin } from './graphql/plugin.ts';
+import { authGraphQL, graphqlPlugin } from './graphql/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
+import { auditEventRoutes } from './features/audit-events/routes.ts';
+import { contactLogGraphQL } from './features/contact-logs/resolvers.ts';
 import { contactLogRoutes } from './features/contact-logs/routes.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { problemPlugin } from './http/problem.ts';
@@ -59,7 +61,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { db });
   await app.register(authRoutes);
   await app.register(contactLogRoutes);
-  await app.register(graphqlPlugin, { resolvers: [authResolvers] });
+  await app.register(auditEventRoutes);
+  await app.register(graphqlPlugin, { features: [authGraphQL, contactLogGraphQL] });
 
   return app;
 }

@@ -18,6 +18,10 @@ export interface Config {
   };
   /** Hard timeout for finishing in-flight requests on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
+  graphql: {
+    maxDepth: number;
+    maxCost: number;
+  };
   roster: {
     /** A bulk sync that would deactivate more than this share of active students or staff is rejected. */
     massDeactivationThreshold: number;
@@ -126,6 +130,10 @@ export function loadConfig(env: Env = process.env): Config {
       audience: readString(env, 'JWT_AUDIENCE'),
     },
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    graphql: {
+      maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxCost: readInt(env, 'GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
+    },
     roster: {
       massDeactivationThreshold: readNumber(env, 'ROSTER_MASS_DEACTIVATION_THRESHOLD', 0.1, 0, 1),
     },

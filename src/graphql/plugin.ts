@@ -1,13 +1,17 @@
-// GraphQL at /graphql (mercurius): SDL from schema/, resolvers from each feature, typed errors as extensions.code.
+// GraphQL at /graphql (mercurius): SDL from schema/, resolvers and loaders from each feature, limits, typed errors.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
-import { GraphQLError } from 'graphql';
+import mercurius, { type IResolvers, type MercuriusContext, type MercuriusLoaders } from 'mercurius';
+import { buildSchema, GraphQLError, GraphQLScalarType, validate } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
+import type { Database } from '../db/database.ts';
 import { toAppError } from '../http/problem.ts';
+import type { ServiceContext } from '../http/context.ts';
+import { costLimitRule } from './cost.ts';
+import { scalarResolvers } from './scalars.ts';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema', import.meta.url));
 
@@ -17,16 +21,17 @@ export function loadSchemaFiles(): string[] {
     .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
 }
 
-export interface GraphQLContext extends MercuriusContext {
-  principal: Principal;
-  requestId: string;
-}
-
 declare module 'mercurius' {
   interface MercuriusContext {
     principal: Principal;
     requestId: string;
+    db: Database;
   }
+}
+
+/** The service context for a resolver or loader: the same callers and rules as REST. */
+export function serviceContext(context: MercuriusContext): ServiceContext {
+  return { db: context.db, principal: context.principal, requestId: context.requestId, log: context.reply.request.log };
 }
 
 const CODE_FOR_STATUS: Record<number, string> = {
@@ -36,8 +41,10 @@ const CODE_FOR_STATUS: Record<number, string> = {
 
 /** Renders any resolver error with a stable extensions.code, never leaking internals. */
 export function toGraphQLError(error: GraphQLError): GraphQLError {
-  const original = error.originalError;
-  if (!original || original instanceof GraphQLError) return error;
+  const original = error.originalError as (Error & { code?: string }) | undefined;
+  // GraphQL's own errors and mercurius's (validation, depth, persisted queries, ErrorWithProps) keep their shape.
+  if (!original || original instanceof GraphQLError || original instanceof mercurius.ErrorWithProps
+    || original.code?.startsWith('MER_ERR_')) return error;
   const appError = toAppError(original);
   const code = CODE_FOR_STATUS[appError.status] ?? 'INTERNAL_SERVER_ERROR';
   return new GraphQLError(appError.message, {
@@ -46,30 +53,54 @@ export function toGraphQLError(error: GraphQLError): GraphQLError {
   });
 }
 
-export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { resolvers: IResolvers[] }) => {
-  const resolvers: IResolvers = { Query: {}, Mutation: {} };
-  for (const r of opts.resolvers) {
-    for (const [type, fields] of Object.entries(r)) {
-      resolvers[type] = { ...(resolvers[type] as object), ...(fields as object) } as never;
-    }
+export interface GraphQLFeature {
+  resolvers?: IResolvers;
+  loaders?: MercuriusLoaders;
+}
+
+function merge<T extends Record<string, unknown>>(parts: Array<T | undefined>): T {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const part of parts) {
+    for (const [type, fields] of Object.entries(part ?? {})) merged[type] = { ...merged[type], ...(fields as object) };
   }
-  if (Object.keys(resolvers.Mutation as object).length === 0) delete resolvers.Mutation;
+  return merged as T;
+}
+
+export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { features: GraphQLFeature[] }) => {
+  const schema = loadSchemaFiles();
+  // Scalar implementations replace the SDL's scalars; they keep the SDL's descriptions, the contract's words.
+  const sdl = buildSchema(schema.join('\n'));
+  const scalars = Object.fromEntries(Object.entries(scalarResolvers).map(([name, scalar]) =>
+    [name, new GraphQLScalarType({ ...scalar.toConfig(), description: sdl.getType(name)?.description })]));
+  const resolvers = merge<IResolvers>([scalars as unknown as IResolvers, ...opts.features.map((f) => f.resolvers)]);
+  const loaders = merge<MercuriusLoaders>(opts.features.map((f) => f.loaders));
+  const { maxDepth, maxCost } = app.config.graphql;
   await app.register(mercurius, {
-    schema: loadSchemaFiles(),
+    schema,
     resolvers,
+    loaders,
     graphiql: app.config.nodeEnv !== 'production',
-    context: (request: FastifyRequest, _reply: FastifyReply) => ({ principal: request.principal, requestId: String(request.id) }),
+    queryDepth: maxDepth,
+    persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(),
+    context: (request: FastifyRequest, _reply: FastifyReply) => ({ principal: request.principal, requestId: String(request.id), db: app.db }),
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(
         { ...execution, errors: execution.errors?.map((e) => toGraphQLError(e)) } as typeof execution, context);
-      // GraphQL-over-HTTP: field errors still answer 200 with data and errors.
+      // Field errors still answer 200 with data and errors (GraphQL over HTTP).
       return { statusCode: execution.data ? 200 : formatted.statusCode, response: formatted.response };
     },
   });
+  // The cost depends on variables (first: $n), so it is checked per execution; parsed documents stay cached.
+  app.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+    const errors = validate(schema, document, [costLimitRule(maxCost, (variables ?? {}) as Record<string, unknown>)]);
+    if (errors.length > 0) throw new mercurius.ErrorWithProps(errors[0]!.message, errors[0]!.extensions, 400);
+  });
 }, { name: 'graphql', dependencies: ['authentication'] });
 
-export const authResolvers: IResolvers = {
-  Query: {
-    me: (_root: unknown, _args: unknown, context: MercuriusContext) => context.principal,
+export const authGraphQL: GraphQLFeature = {
+  resolvers: {
+    Query: {
+      me: (_root: unknown, _args: unknown, context: MercuriusContext) => context.principal,
+    },
   },
 };

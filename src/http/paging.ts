@@ -9,6 +9,8 @@ export interface PageParams {
 export interface Page<T> {
   data: T[];
   page: { nextCursor: string | null };
+  /** Each row's own cursor (GraphQL edges); REST serialises only data and page. */
+  cursors?: string[];
 }
 
 export const DEFAULT_LIMIT = 50;
@@ -47,5 +49,6 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Cursor
   return {
     data: pageRows.map(map),
     page: { nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null },
+    cursors: pageRows.map((row) => encodeCursor(keyOf(row))),
   };
 }
