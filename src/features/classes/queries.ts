@@ -1,0 +1,72 @@
+// SQL for classes: which classes a principal may see, filters and title-ordered keyset paging.
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { Classes, DB } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import { afterTitle, containsPattern } from '../students/roster-common.ts';
+import type { ClassListQuery } from './schemas.ts';
+
+export type ClassRow = Selectable<Classes>;
+
+/**
+ * True when the principal may see the class in `classIdColumn`: district admins and integrations all; school admins
+ * the classes of their schools; teachers the classes they teach and the classes of students they see; guardians the
+ * classes of their children. Only active enrollments count.
+ */
+export function canSeeClass(eb: ExpressionBuilder<DB, any>, principal: Principal, classIdColumn: string, schoolIdColumn?: string): Expression<SqlBool> {
+  const ofVisibleStudent = () => eb.exists(eb.selectFrom('enrollments as vce').select(sql`1`.as('one'))
+    .whereRef('vce.classId', '=', eb.ref(classIdColumn) as never).where('vce.role', '=', 'student').where('vce.status', '=', 'active')
+    .where((w) => canSeeStudent(w, principal, 'vce.studentId')));
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+      return schoolIdColumn
+        ? eb(eb.ref(schoolIdColumn), 'in', adminSchoolIds(principal))
+        : eb(eb.ref(classIdColumn), 'in', eb.selectFrom('classes as vcs').select('vcs.id').where('vcs.schoolId', 'in', adminSchoolIds(principal)));
+    case 'teacher':
+      return eb.or([
+        eb.exists(eb.selectFrom('enrollments as vct').select(sql`1`.as('one'))
+          .whereRef('vct.classId', '=', eb.ref(classIdColumn) as never).where('vct.staffId', '=', principal.sub)
+          .where('vct.role', 'in', ['teacher', 'aide']).where('vct.status', '=', 'active')),
+        ofVisibleStudent(),
+      ]);
+    case 'guardian':
+      return ofVisibleStudent();
+  }
+}
+
+function visibleClasses(db: Executor, principal: Principal) {
+  return db.selectFrom('classes as c').selectAll('c').where((eb) => canSeeClass(eb, principal, 'c.id', 'c.schoolId'));
+}
+
+export async function findClass(db: Executor, principal: Principal, id: string): Promise<ClassRow | undefined> {
+  return visibleClasses(db, principal).where('c.id', '=', id).executeTakeFirst();
+}
+
+export async function listClassRows(db: Executor, principal: Principal, filter: ClassListQuery,
+  after: CursorKey | undefined, limit: number): Promise<ClassRow[]> {
+  let query = visibleClasses(db, principal);
+  if (filter.schoolId) query = query.where('c.schoolId', '=', filter.schoolId);
+  if (filter.status) query = query.where('c.status', '=', filter.status);
+  if (filter.updatedSince) query = query.where('c.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    query = query.where((eb) => eb.or([eb('c.title', 'ilike', pattern), eb('c.classCode', 'ilike', pattern)]));
+  }
+  if (filter.staffId) {
+    const staffId = filter.staffId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id').whereRef('fe.classId', '=', 'c.id')
+      .where('fe.staffId', '=', staffId).where('fe.role', 'in', ['teacher', 'aide']).where('fe.status', '=', 'active')));
+  }
+  if (filter.studentId) {
+    const studentId = filter.studentId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id').whereRef('fe.classId', '=', 'c.id')
+      .where('fe.studentId', '=', studentId).where('fe.status', '=', 'active')));
+  }
+  if (after) query = query.where(afterTitle('c.title', 'c.id', after));
+  return query.orderBy('c.title').orderBy('c.id').limit(limit + 1).execute();
+}

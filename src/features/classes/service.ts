@@ -1,0 +1,41 @@
+// Class rules: who sees which classes (in SQL, through canSeeClass); classes are read-only here (the SIS owns them).
+import { assertScope } from '../../auth/policy.ts';
+import type { ServiceContext } from '../../http/context.ts';
+import { NotFoundError } from '../../http/errors.ts';
+import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { metadataToApi, rosterFieldsToApi } from '../students/roster-common.ts';
+import { findClass, listClassRows, type ClassRow } from './queries.ts';
+import type { Class, ClassListQuery } from './schemas.ts';
+
+/** The class visibility expression, for other roster features composing it into their SQL. */
+export { canSeeClass } from './queries.ts';
+
+export function classRowToApi(row: ClassRow): Class {
+  return {
+    ...rosterFieldsToApi(row),
+    title: row.title,
+    classCode: row.classCode,
+    classType: row.classType as Class['classType'],
+    location: row.location,
+    courseId: row.courseId,
+    schoolId: row.schoolId,
+    grades: row.grades,
+    subjects: row.subjects,
+    periods: row.periods,
+    metadata: metadataToApi(row.metadata),
+  };
+}
+
+export async function listClasses(ctx: ServiceContext, query: ClassListQuery): Promise<Page<Class>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const limit = pageLimit(query);
+  const rows = await listClassRows(ctx.db, ctx.principal, query, decodeCursor(query.cursor), limit);
+  return toPage(rows, limit, (r) => [r.title, r.id], classRowToApi);
+}
+
+export async function getClass(ctx: ServiceContext, id: string): Promise<Class> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const row = await findClass(ctx.db, ctx.principal, id);
+  if (!row) throw new NotFoundError('Class', id);
+  return classRowToApi(row);
+}

@@ -1,0 +1,40 @@
+// SQL for student–guardian links: the links of a student whose guardian the caller may see, paging and writes.
+import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import type { Executor } from '../../db/database.ts';
+import type { StudentGuardians } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import { canSeeGuardian } from './queries.ts';
+
+export type LinkRow = Selectable<StudentGuardians>;
+
+/** Active links whose guardian is visible; district admins and integrations also see ended links. */
+function visibleLinks(db: Executor, principal: Principal, studentId: string) {
+  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').where('sg.studentId', '=', studentId)
+    .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));
+  if (principal.role !== 'district_admin' && principal.role !== 'integration') query = query.where('sg.status', '=', 'active');
+  return query;
+}
+
+export async function findLink(db: Executor, principal: Principal, studentId: string, guardianId: string, forUpdate = false): Promise<LinkRow | undefined> {
+  let query = visibleLinks(db, principal, studentId).where('sg.guardianId', '=', guardianId);
+  if (forUpdate) query = query.forUpdate('sg');
+  return query.executeTakeFirst();
+}
+
+export async function listLinkRows(db: Executor, principal: Principal, studentId: string, status: 'active' | 'inactive' | undefined,
+  after: CursorKey | undefined, limit: number): Promise<LinkRow[]> {
+  let query = visibleLinks(db, principal, studentId);
+  if (status) query = query.where('sg.status', '=', status);
+  if (after) query = query.where(sql<SqlBool>`(sg.created_at, sg.id) > (${new Date(String(after[0]))}, ${after[1]}::uuid)`);
+  return query.orderBy('sg.createdAt').orderBy('sg.id').limit(limit + 1).execute();
+}
+
+export async function insertLink(db: Executor, values: Insertable<StudentGuardians>): Promise<void> {
+  await db.insertInto('studentGuardians').values(values).execute();
+}
+
+export async function updateLinkRow(db: Executor, id: string, values: Updateable<StudentGuardians>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('studentGuardians').set(values).where('id', '=', id).execute();
+}

@@ -1,0 +1,91 @@
+// SQL for guardians: which guardians a principal may see (and whose contact details), filters, paging and writes.
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { DB, Guardians } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import { afterPerson, containsPattern } from '../students/roster-common.ts';
+import type { GuardianListQuery } from './schemas.ts';
+
+export type GuardianRow = Selectable<Guardians> & { contactVisible: boolean };
+
+/** The calling guardian's own family, if they are an active guardian. */
+function ownFamily(eb: ExpressionBuilder<DB, any>, principal: Principal) {
+  return eb.selectFrom('guardians as me').select('me.familyId').where('me.id', '=', principal.sub).where('me.status', '=', 'active');
+}
+
+/**
+ * True when the principal may see the guardian: district admins and integrations all; staff the guardians actively
+ * linked to students they see; a guardian themself, the guardians of their own family, and the guardians actively
+ * linked to their own children. Never another family's guardians otherwise.
+ */
+export function canSeeGuardian(eb: ExpressionBuilder<DB, any>, principal: Principal, guardianIdColumn: string, familyIdColumn?: string): Expression<SqlBool> {
+  const id = eb.ref(guardianIdColumn);
+  const linkedToVisible = () => eb(id, 'in', eb.selectFrom('studentGuardians as vgl').select('vgl.guardianId')
+    .where('vgl.status', '=', 'active').where((w) => canSeeStudent(w, principal, 'vgl.studentId')));
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+    case 'teacher':
+      return linkedToVisible();
+    case 'guardian': {
+      const self = eb.and([eb(id, '=', principal.sub), eb.exists(ownFamily(eb, principal))]);
+      const sameFamily = familyIdColumn
+        ? eb(eb.ref(familyIdColumn), '=', ownFamily(eb, principal))
+        : eb(id, 'in', eb.selectFrom('guardians as vgf').select('vgf.id').where('vgf.familyId', '=', ownFamily(eb, principal)));
+      return eb.or([self, sameFamily, linkedToVisible()]);
+    }
+  }
+}
+
+/** Whether the principal sees the guardian's email and phones: staff always; guardians for themselves and their own family. */
+function contactVisible(principal: Principal) {
+  if (principal.role !== 'guardian') return sql<boolean>`true`;
+  return sql<boolean>`(g.id = ${principal.sub}::uuid or coalesce(g.family_id = (select me.family_id from guardians me
+    where me.id = ${principal.sub}::uuid and me.status = 'active'), false))`;
+}
+
+export function visibleGuardians(db: Executor, principal: Principal) {
+  return db.selectFrom('guardians as g').selectAll('g').select(contactVisible(principal).as('contactVisible'))
+    .where((eb) => canSeeGuardian(eb, principal, 'g.id', 'g.familyId'));
+}
+
+export async function findGuardian(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<GuardianRow | undefined> {
+  let query = visibleGuardians(db, principal).where('g.id', '=', id);
+  if (forUpdate) query = query.forUpdate('g');
+  return query.executeTakeFirst();
+}
+
+export async function listGuardianRows(db: Executor, principal: Principal, filter: GuardianListQuery,
+  after: CursorKey | undefined, limit: number): Promise<GuardianRow[]> {
+  let query = visibleGuardians(db, principal);
+  if (filter.familyId) query = query.where('g.familyId', '=', filter.familyId);
+  if (filter.status) query = query.where('g.status', '=', filter.status);
+  if (filter.updatedSince) query = query.where('g.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.q) query = query.where(sql<SqlBool>`g.given_name || ' ' || g.family_name ilike ${containsPattern(filter.q)}`);
+  if (filter.studentId) {
+    const studentId = filter.studentId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('studentGuardians as fl').select('fl.id').whereRef('fl.guardianId', '=', 'g.id')
+      .where('fl.studentId', '=', studentId).where('fl.status', '=', 'active')));
+  }
+  if (after) query = query.where(afterPerson('g', after));
+  return query.orderBy('g.familyName').orderBy('g.givenName').orderBy('g.id').limit(limit + 1).execute();
+}
+
+export async function insertGuardian(db: Executor, values: Insertable<Guardians>): Promise<string> {
+  const { id } = await db.insertInto('guardians').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateGuardianRow(db: Executor, id: string, values: Updateable<Guardians>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('guardians').set(values).where('id', '=', id).execute();
+}
+
+export async function findGuardians(db: Executor, principal: Principal, ids: string[]): Promise<GuardianRow[]> {
+  if (ids.length === 0) return [];
+  return visibleGuardians(db, principal).where('g.id', 'in', ids).execute();
+}

@@ -1,0 +1,84 @@
+// SQL for staff: which staff a principal may see, filters, name-ordered keyset paging, and the local-staff insert.
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { DB, Staff } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import { afterPerson, containsPattern } from '../students/roster-common.ts';
+import type { StaffListQuery } from './schemas.ts';
+
+export type StaffRow = Selectable<Staff> & { schools: Array<{ schoolId: string; role: string; isPrimary: boolean }> };
+
+/**
+ * True when the principal may see the staff member: admins of the district all; school admins and teachers themselves
+ * and the staff of the schools they belong to; guardians the staff teaching (or case-managing) their children.
+ */
+export function canSeeStaff(eb: ExpressionBuilder<DB, any>, principal: Principal, staffIdColumn: string): Expression<SqlBool> {
+  const id = eb.ref(staffIdColumn);
+  const inSchools = (schools: Expression<any>) => eb(id, 'in', eb.selectFrom('staffSchools as vss').select('vss.staffId')
+    .where('vss.status', '=', 'active').where('vss.schoolId', 'in', schools));
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+      return eb.or([eb(id, '=', principal.sub), inSchools(adminSchoolIds(principal))]);
+    case 'teacher':
+      return eb.or([eb(id, '=', principal.sub), inSchools(eb.selectFrom('staffSchools as own').select('own.schoolId')
+        .where('own.staffId', '=', principal.sub).where('own.status', '=', 'active'))]);
+    case 'guardian':
+      return eb.or([
+        eb(id, 'in', eb.selectFrom('enrollments as vet').innerJoin('enrollments as ves', 'ves.classId', 'vet.classId')
+          .select('vet.staffId').where('vet.role', 'in', ['teacher', 'aide']).where('vet.status', '=', 'active')
+          .where('ves.role', '=', 'student').where('ves.status', '=', 'active')
+          .where((w) => canSeeStudent(w, principal, 'ves.studentId'))),
+        eb(id, 'in', eb.selectFrom('students as vcm').select('vcm.caseManagerId').where('vcm.status', '=', 'active')
+          .where((w) => canSeeStudent(w, principal, 'vcm.id'))),
+      ]);
+  }
+}
+
+function visibleStaff(db: Executor, principal: Principal) {
+  return db.selectFrom('staff as s').selectAll('s')
+    .select(sql<StaffRow['schools']>`coalesce((select json_agg(json_build_object('schoolId', ss.school_id, 'role', ss.role,
+      'isPrimary', ss.is_primary) order by ss.is_primary desc, ss.school_id) from staff_schools ss
+      where ss.staff_id = s.id and ss.status = 'active'), '[]'::json)`.as('schools'))
+    .where((eb) => canSeeStaff(eb, principal, 's.id'));
+}
+
+export async function findStaff(db: Executor, principal: Principal, id: string): Promise<StaffRow | undefined> {
+  return visibleStaff(db, principal).where('s.id', '=', id).executeTakeFirst();
+}
+
+export async function listStaffRows(db: Executor, principal: Principal, filter: StaffListQuery,
+  after: CursorKey | undefined, limit: number): Promise<StaffRow[]> {
+  let query = visibleStaff(db, principal);
+  if (filter.role) query = query.where('s.role', '=', filter.role);
+  if (filter.status) query = query.where('s.status', '=', filter.status);
+  if (filter.updatedSince) query = query.where('s.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.q) query = query.where(sql<SqlBool>`s.given_name || ' ' || s.family_name ilike ${containsPattern(filter.q)}`);
+  if (filter.schoolId) {
+    const schoolId = filter.schoolId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('staffSchools as fs').select('fs.staffId').whereRef('fs.staffId', '=', 's.id')
+      .where('fs.schoolId', '=', schoolId).where('fs.status', '=', 'active')));
+  }
+  if (filter.classId) {
+    const classId = filter.classId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id').whereRef('fe.staffId', '=', 's.id')
+      .where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
+  }
+  if (after) query = query.where(afterPerson('s', after));
+  return query.orderBy('s.familyName').orderBy('s.givenName').orderBy('s.id').limit(limit + 1).execute();
+}
+
+export async function insertStaff(db: Executor, values: Insertable<Staff>,
+  schools: Array<{ schoolId: string; role: string; isPrimary: boolean }>): Promise<string> {
+  const { id } = await db.insertInto('staff').values(values).returning('id').executeTakeFirstOrThrow();
+  if (schools.length > 0) await db.insertInto('staffSchools').values(schools.map((s) => ({ staffId: id, ...s }))).execute();
+  return id;
+}
+
+export async function activeStaffExists(db: Executor, id: string): Promise<boolean> {
+  return (await db.selectFrom('staff').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst()) !== undefined;
+}

@@ -1,0 +1,72 @@
+// SQL for students: visible rows (through the policy), filters, name-ordered keyset paging, and writes.
+import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent } from '../../auth/policy.ts';
+import type { Executor } from '../../db/database.ts';
+import type { Students } from '../../db/types.ts';
+import type { CursorKey } from '../../http/paging.ts';
+import { afterPerson, containsPattern } from './roster-common.ts';
+import type { StudentListQuery } from './schemas.ts';
+
+export type StudentRow = Selectable<Students>;
+
+function visibleStudents(db: Executor, principal: Principal) {
+  return db.selectFrom('students as s').selectAll('s').where((eb) => canSeeStudent(eb, principal, 's.id'));
+}
+
+export async function findStudent(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<StudentRow | undefined> {
+  let query = visibleStudents(db, principal).where('s.id', '=', id);
+  if (forUpdate) query = query.forUpdate('s');
+  return query.executeTakeFirst();
+}
+
+export async function listStudentRows(db: Executor, principal: Principal, filter: StudentListQuery,
+  after: CursorKey | undefined, limit: number): Promise<StudentRow[]> {
+  let query = visibleStudents(db, principal);
+  if (filter.grade) query = query.where('s.grade', '=', filter.grade);
+  if (filter.familyId) query = query.where('s.familyId', '=', filter.familyId);
+  if (filter.caseManagerId) query = query.where('s.caseManagerId', '=', filter.caseManagerId);
+  if (filter.status) query = query.where('s.status', '=', filter.status);
+  if (filter.updatedSince) query = query.where('s.updatedAt', '>=', new Date(filter.updatedSince));
+  if (filter.q) {
+    query = query.where(sql<SqlBool>`s.given_name || ' ' || coalesce(s.preferred_first_name, '') || ' ' || s.family_name ilike ${containsPattern(filter.q)}`);
+  }
+  if (filter.schoolId) {
+    const schoolId = filter.schoolId;
+    query = query.where((eb) => eb.or([eb('s.schoolId', '=', schoolId),
+      eb.exists(eb.selectFrom('studentSchools as fs').select('fs.studentId').whereRef('fs.studentId', '=', 's.id')
+        .where('fs.schoolId', '=', schoolId).where('fs.status', '=', 'active'))]));
+  }
+  if (filter.classId) {
+    const classId = filter.classId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id').whereRef('fe.studentId', '=', 's.id')
+      .where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
+  }
+  if (filter.guardianId) {
+    const guardianId = filter.guardianId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('studentGuardians as fg').select('fg.id').whereRef('fg.studentId', '=', 's.id')
+      .where('fg.guardianId', '=', guardianId).where('fg.status', '=', 'active')));
+  }
+  if (after) query = query.where(afterPerson('s', after));
+  return query.orderBy('s.familyName').orderBy('s.givenName').orderBy('s.id').limit(limit + 1).execute();
+}
+
+export async function insertStudent(db: Executor, values: Insertable<Students>): Promise<string> {
+  const { id } = await db.insertInto('students').values(values).returning('id').executeTakeFirstOrThrow();
+  if (values.schoolId) await setPrimarySchool(db, id, values.schoolId);
+  return id;
+}
+
+export async function updateStudentRow(db: Executor, id: string, values: Updateable<Students>): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('students').set(values).where('id', '=', id).execute();
+}
+
+/** A local student's membership follows its primary school: the new one active and primary, the others ended. */
+export async function setPrimarySchool(db: Executor, studentId: string, schoolId: string | null): Promise<void> {
+  await db.updateTable('studentSchools').set({ status: 'inactive', isPrimary: false })
+    .where('studentId', '=', studentId).$if(schoolId !== null, (q) => q.where('schoolId', '<>', schoolId as string)).execute();
+  if (schoolId === null) return;
+  await db.insertInto('studentSchools').values({ studentId, schoolId, isPrimary: true, status: 'active' })
+    .onConflict((oc) => oc.columns(['studentId', 'schoolId']).doUpdateSet({ isPrimary: true, status: 'active' })).execute();
+}

@@ -1,0 +1,96 @@
+// Building blocks shared by the roster features: the fields every synced row carries, name search and name-ordered keyset paging.
+import { Type } from '@sinclair/typebox';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { assertScope } from '../../auth/policy.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { ForbiddenError, UnprocessableError, ValidationError } from '../../http/errors.ts';
+import { DateTime, Nullable, StringEnum, Uuid } from '../../http/schemas.ts';
+import type { CursorKey } from '../../http/paging.ts';
+
+export const SOURCES = ['sis', 'local'] as const;
+export const STATUSES = ['active', 'inactive'] as const;
+
+/** id, source, sourcedId, status, sisModifiedAt, createdAt, updatedAt: the shape of every roster row. */
+export const rosterFields = {
+  id: Uuid(),
+  source: StringEnum(SOURCES, { description: '"sis": kept by the roster sync (read-only here except local fields); "local": created in this service' }),
+  sourcedId: Nullable(Type.String({ description: 'The SIS (OneRoster) id; optional on local rows' })),
+  status: StringEnum(STATUSES),
+  sisModifiedAt: Nullable(DateTime()),
+  createdAt: DateTime(),
+  updatedAt: DateTime(),
+};
+
+export const Metadata = () => Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form extension fields from the SIS or the district' });
+
+export interface RosterRow {
+  id: string;
+  source: 'sis' | 'local';
+  sourcedId: string | null;
+  status: 'active' | 'inactive';
+  sisModifiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function rosterFieldsToApi(row: RosterRow) {
+  return {
+    id: row.id,
+    source: row.source,
+    sourcedId: row.sourcedId,
+    status: row.status,
+    sisModifiedAt: row.sisModifiedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function metadataToApi(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
+}
+
+/** An ILIKE pattern matching q anywhere, with LIKE's wildcards escaped. */
+export function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** People lists page by (family name, given name, id): the cursor's sort value holds both names. */
+export function personCursor(row: { familyName: string; givenName: string; id: string }): CursorKey {
+  return [JSON.stringify([row.familyName, row.givenName]), row.id];
+}
+
+export function afterPerson(alias: string, after: CursorKey): RawBuilder<SqlBool> {
+  let names: unknown;
+  try {
+    names = JSON.parse(String(after[0]));
+  } catch {
+    names = undefined;
+  }
+  if (!Array.isArray(names) || names.length !== 2 || !names.every((n) => typeof n === 'string')) {
+    throw new ValidationError('cursor does not belong to this list', [{ path: '/querystring/cursor', message: 'is not a cursor of this list' }]);
+  }
+  return sql<SqlBool>`(${sql.ref(`${alias}.familyName`)}, ${sql.ref(`${alias}.givenName`)}, ${sql.ref(`${alias}.id`)}) > (${names[0]}, ${names[1]}, ${after[1]}::uuid)`;
+}
+
+/** Title-ordered lists (schools, classes): the cursor's sort value is the title. */
+export function afterTitle(column: string, idColumn: string, after: CursorKey): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref(idColumn)}) > (${String(after[0])}, ${after[1]}::uuid)`;
+}
+
+/** Refuses a patch that touches SIS-managed fields of a SIS row: 422 naming each such field. */
+export function assertOnlyLocalFields(source: 'sis' | 'local', patch: object, localFields: readonly string[]): void {
+  if (source !== 'sis') return;
+  const managed = Object.keys(patch).filter((k) => !localFields.includes(k));
+  if (managed.length > 0) {
+    throw new UnprocessableError('This record is kept by the SIS; only its local fields can change here',
+      managed.map((k) => ({ path: `/body/${k}`, message: 'is managed by the SIS' })));
+  }
+}
+
+/** Local roster records are created by district admins (and integrations holding roster:write); anyone else gets 403. */
+export function assertRosterCreator(principal: Principal, what: string): void {
+  assertScope(principal, 'roster', 'write');
+  if (principal.role !== 'district_admin' && principal.role !== 'integration') {
+    throw new ForbiddenError(`Only district administrators create local ${what}`);
+  }
+}
