@@ -61,6 +61,17 @@ export interface AuditEvents {
   studentId: string | null;
 }
 
+export interface ChangeEvents {
+  data: Json | null;
+  entityId: string;
+  entityType: string;
+  id: Generated<number>;
+  occurredAt: Generated<Timestamp>;
+  operation: string;
+  studentId: string | null;
+  txid: Generated<string>;
+}
+
 export interface ClassAcademicSessions {
   academicSessionId: string;
   classId: string;
@@ -396,9 +407,44 @@ export interface SyncRuns {
   warnings: Generated<Json>;
 }
 
+export interface WebhookDeliveries {
+  attempt: number;
+  createdAt: Generated<Timestamp>;
+  deliveredAt: Timestamp | null;
+  durationMs: number | null;
+  error: string | null;
+  eventId: number;
+  id: Generated<number>;
+  nextAttemptAt: Timestamp | null;
+  statusCode: number | null;
+  webhookId: string;
+}
+
+export interface Webhooks {
+  createdAt: Generated<Timestamp>;
+  createdBy: string;
+  cursorId: Generated<number>;
+  cursorTxid: string;
+  description: string | null;
+  eventTypes: string[];
+  failureCount: Generated<number>;
+  id: Generated<string>;
+  lastFailureAt: Timestamp | null;
+  lastSuccessAt: Timestamp | null;
+  leasedBy: string | null;
+  leaseUntil: Timestamp | null;
+  nextAttemptAt: Generated<Timestamp>;
+  pausedReason: string | null;
+  secret: string;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+  url: string;
+}
+
 export interface DB {
   academicSessions: AcademicSessions;
   auditEvents: AuditEvents;
+  changeEvents: ChangeEvents;
   classAcademicSessions: ClassAcademicSessions;
   classes: Classes;
   contactLogGuardians: ContactLogGuardians;
@@ -421,4 +467,6 @@ export interface DB {
   students: Students;
   studentSchools: StudentSchools;
   syncRuns: SyncRuns;
+  webhookDeliveries: WebhookDeliveries;
+  webhooks: Webhooks;
 }
