@@ -3,14 +3,15 @@ import t from 'tap';
 import { startSeededApp } from '../helpers/app.ts';
 
 interface Json { [key: string]: any }
+type Headers = Record<string, string | undefined>;
 
 t.test('strategy resources', async (t) => {
   const { app, d, as } = await startSeededApp(t);
   const url = '/v1/strategy-resources';
-  const post = (headers: object, payload: object, extra: object = {}) =>
+  const post = (headers: Headers, payload: object, extra: Headers = {}) =>
     app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload });
-  const get = (headers: object, path: string) => app.inject({ url: path, headers });
-  const list = async (headers: object, query = ''): Promise<Json[]> => {
+  const get = (headers: Headers, path: string) => app.inject({ url: path, headers });
+  const list = async (headers: Headers, query = ''): Promise<Json[]> => {
     const res = await get(headers, `${url}?limit=500${query}`);
     if (res.statusCode !== 200) throw new Error(`list ${query}: ${res.statusCode} ${res.body}`);
     return res.json().data;
@@ -99,7 +100,7 @@ t.test('strategy resources', async (t) => {
   await t.test('merge patch with If-Match; only the creator or an admin', async (t) => {
     const created = await post(as.teacherA, { ...base, summary: 'For mornings', url: 'https://example.org/board' });
     const id = created.json().id;
-    const patch = (headers: object, payload: object, extra: object = {}) => app.inject({ method: 'PATCH', url: `${url}/${id}`,
+    const patch = (headers: Headers, payload: object, extra: Headers = {}) => app.inject({ method: 'PATCH', url: `${url}/${id}`,
       headers: { ...headers, 'content-type': 'application/merge-patch+json', ...extra }, payload: JSON.stringify(payload) });
     t.equal((await patch(as.teacherA, { title: 'x' }, { 'if-match': '"stale"' })).statusCode, 412);
     const ok = await patch(as.teacherA, { summary: null, tags: ['mornings', 'routines'], setting: 'home' }, { 'if-match': created.headers.etag });
@@ -124,7 +125,7 @@ t.test('strategy resources', async (t) => {
   await t.test('archive keeps the resource; lists hide it unless archived=true; restore brings it back', async (t) => {
     const created = await post(as.teacherA, { ...base, title: 'Retired chart' });
     const id = created.json().id;
-    const del = (headers: object) => app.inject({ method: 'DELETE', url: `${url}/${id}`, headers });
+    const del = (headers: Headers) => app.inject({ method: 'DELETE', url: `${url}/${id}`, headers });
     t.equal((await del({ ...as.teacherA, 'if-match': '"nope"' })).statusCode, 412);
     t.equal((await del(as.teacherA2)).statusCode, 403);
     t.equal((await del({ ...as.teacherA, 'if-match': created.headers.etag })).statusCode, 204);
