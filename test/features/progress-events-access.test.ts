@@ -5,16 +5,17 @@ import { auditActions, seedGoals } from './progress-events-fixtures.ts';
 
 type Event = { id: string; studentId: string; goalId: string | null; visibility: string };
 type Page = { data: Event[]; page: { nextCursor: string | null } };
+type Headers = Record<string, string>;
 
 t.test('progress event access', async (t) => {
   const { app, d, as, database } = await startSeededApp(t);
   const g = await seedGoals(database.url, d);
   const asGuardianA2 = bearer(app, { role: 'guardian', sub: d.guardianA2 });
-  const post = (headers: object, payload: object) => app.inject({ method: 'POST', url: '/v1/progress-events', headers, payload });
+  const post = (headers: Headers, payload: object) => app.inject({ method: 'POST', url: '/v1/progress-events', headers, payload });
   const base = { studentId: d.studentA, occurredAt: '2026-09-10T15:00:00Z', kind: 'observation', note: 'Stayed with the group all morning.' };
-  const read = (id: string, headers: object) => app.inject({ url: `/v1/progress-events/${id}`, headers });
-  const patch = (id: string, headers: object, payload: object) => app.inject({ method: 'PATCH', url: `/v1/progress-events/${id}`, headers, payload });
-  const list = async (query: string, headers: object) => ((await app.inject({ url: `/v1/progress-events?${query}`, headers })).json() as Page).data;
+  const read = (id: string, headers: Headers) => app.inject({ url: `/v1/progress-events/${id}`, headers });
+  const patch = (id: string, headers: Headers, payload: object) => app.inject({ method: 'PATCH', url: `/v1/progress-events/${id}`, headers, payload });
+  const list = async (query: string, headers: Headers) => ((await app.inject({ url: `/v1/progress-events?${query}`, headers })).json() as Page).data;
 
   const staffOnly = (await post(as.teacherA, { ...base, visibility: 'staff', kind: 'setback', note: 'Hard morning after the fire drill.' })).json() as Event;
   const shared = (await post(as.teacherA, { ...base, visibility: 'family', kind: 'celebration' })).json() as Event;

@@ -279,6 +279,15 @@ t.test('progress events', async (t) => {
     t.equal(await count('updatedSince=2999-01-01T00:00:00Z'), 0);
     t.equal(await count(`schoolId=${d.schoolB}`, as.teacherA), 0, 'a filter cannot widen visibility');
     t.equal(await count(`goalId=${g.countB}`, as.teacherA), 0);
+    const micro = ['2026-11-01T10:00:00.000001Z', '2026-11-01T10:00:00.000002Z', '2026-11-01T10:00:00.000003Z'];
+    for (const occurredAt of micro) await post(as.teacherB, { studentId: d.studentB, occurredAt, kind: 'observation', note: 'Same millisecond' });
+    const sameMs: string[] = [];
+    for (let next: string | null = '', i = 0; next !== null && i < 5; i++) {
+      const body = (await app.inject({ url: `/v1/progress-events?q=${encodeURIComponent('Same millisecond')}&limit=1${next ? `&cursor=${next}` : ''}`, headers: as.teacherB })).json() as Page;
+      sameMs.push(...body.data.map((e) => e.id));
+      next = body.page.nextCursor;
+    }
+    t.equal(new Set(sameMs).size, 3, 'events within one millisecond are paged without gaps');
     for (const query of ['cursor=garbage', 'limit=501', 'colour=red', 'kind=vibe', 'from=yesterday']) {
       t.equal((await app.inject({ url: `/v1/progress-events?${query}`, headers: as.teacherB })).statusCode, 400, query);
     }

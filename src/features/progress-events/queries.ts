@@ -7,21 +7,13 @@ import type { DB, ProgressEvents } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import type { ProgressEventFilter } from './schemas.ts';
 
-export type ProgressEventRow = Selectable<ProgressEvents>;
+/** An event row plus its occurrence time at full (microsecond) precision, the keyset sort key. */
+export type ProgressEventRow = Selectable<ProgressEvents> & { occurredAtKey: string };
 
-export interface GoalMeasure {
-  id: string;
-  studentId: string;
-  status: string;
-  measureType: string;
-  ratingMin: number | null;
-  ratingMax: number | null;
-}
-
-/** A guardian's goals: the ones they take part in. */
-function guardianTakesPart(eb: ExpressionBuilder<DB, any>, principal: Principal, goalIdColumn: string) {
+/** A guardian's goals are the ones they take part in (as the goals feature decides for the goals themselves). */
+function guardianTakesPart(eb: ExpressionBuilder<DB, 'progressEvents' | any>, principal: Principal) {
   return eb.exists(eb.selectFrom('goalParticipants as vgp').select(sql`1`.as('one'))
-    .whereRef('vgp.goalId', '=', eb.ref(goalIdColumn) as never).where('vgp.guardianId', '=', principal.sub));
+    .whereRef('vgp.goalId', '=', 'pe.goalId').where('vgp.guardianId', '=', principal.sub));
 }
 
 /**
@@ -30,10 +22,11 @@ function guardianTakesPart(eb: ExpressionBuilder<DB, any>, principal: Principal,
  */
 export function visibleProgressEvents(db: Executor, principal: Principal) {
   let query = db.selectFrom('progressEvents as pe').selectAll('pe')
+    .select(sql<string>`to_char(pe.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('occurredAtKey'))
     .where((eb) => canSeeStudent(eb, principal, 'pe.studentId'));
   if (familyOnly(principal)) {
     query = query.where('pe.visibility', '=', 'family')
-      .where((eb) => eb.or([eb('pe.goalId', 'is', null), guardianTakesPart(eb, principal, 'pe.goalId')]));
+      .where((eb) => eb.or([eb('pe.goalId', 'is', null), guardianTakesPart(eb, principal)]));
   }
   return query;
 }
@@ -41,16 +34,6 @@ export function visibleProgressEvents(db: Executor, principal: Principal) {
 export async function findProgressEvent(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ProgressEventRow | undefined> {
   let query = visibleProgressEvents(db, principal).where('pe.id', '=', id);
   if (forUpdate) query = query.forUpdate('pe');
-  return query.executeTakeFirst();
-}
-
-/** A goal the principal may see (its student is visible; guardians: a goal they take part in), with its measure. */
-export async function findVisibleGoal(db: Executor, principal: Principal, goalId: string): Promise<GoalMeasure | undefined> {
-  let query = db.selectFrom('goals as g')
-    .select(['g.id', 'g.studentId', 'g.status', 'g.measureType', 'g.ratingMin', 'g.ratingMax'])
-    .where('g.id', '=', goalId)
-    .where((eb) => canSeeStudent(eb, principal, 'g.studentId'));
-  if (familyOnly(principal)) query = query.where((eb) => guardianTakesPart(eb, principal, 'g.id'));
   return query.executeTakeFirst();
 }
 
@@ -85,7 +68,7 @@ export async function listProgressEventRows(db: Executor, principal: Principal, 
   const ascending = filter.order === 'oldest';
   if (after) {
     const [occurredAt, id] = after;
-    const key = sql`(${new Date(String(occurredAt))}::timestamptz, ${id}::uuid)`;
+    const key = sql`(${String(occurredAt)}::timestamptz, ${id}::uuid)`;
     query = query.where(ascending ? sql<boolean>`(pe.occurred_at, pe.id) > ${key}` : sql<boolean>`(pe.occurred_at, pe.id) < ${key}`);
   }
   const direction = ascending ? 'asc' : 'desc';

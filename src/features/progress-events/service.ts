@@ -6,11 +6,12 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { loadGoalForRead } from '../goals/access.ts';
 import { assertGoalOfStudent } from '../goals/references.ts';
 import { assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import {
-  deleteProgressEventRow, findProgressEvent, findVisibleGoal, insertProgressEvent, listProgressEventRows,
-  updateProgressEventRow, type GoalMeasure, type ProgressEventRow,
+  deleteProgressEventRow, findProgressEvent, insertProgressEvent, listProgressEventRows, updateProgressEventRow,
+  type ProgressEventRow,
 } from './queries.ts';
 import type {
   GoalProgressQuery, ProgressEvent, ProgressEventCreate, ProgressEventFilter, ProgressEventListQuery, ProgressEventPatch,
@@ -18,6 +19,15 @@ import type {
 
 const RECORD = 'progressEvent';
 const CLOSED_GOAL_STATUSES = new Set(['draft', 'discontinued']);
+
+/** What the rules need of a goal. */
+interface GoalMeasure {
+  id: string;
+  status: string;
+  measureType: string;
+  ratingMin: number | null;
+  ratingMax: number | null;
+}
 
 export function progressEventRowToApi(row: ProgressEventRow): ProgressEvent {
   return {
@@ -69,8 +79,12 @@ export function valueErrors(kind: string, value: number | null, goal: GoalMeasur
 /** The goal a write names: one of the student's goals, visible to the caller, and (for new events) not draft or discontinued. */
 async function goalForWrite(tx: ServiceContext, goalId: string, studentId: string, mustBeOpen: boolean): Promise<GoalMeasure> {
   await assertGoalOfStudent(tx, goalId, studentId);
-  const goal = await findVisibleGoal(tx.db, tx.principal, goalId);
-  if (!goal) throw new UnprocessableError('Guardians record progress on goals they take part in', [{ path: '/body/goalId', message: 'is not a goal you take part in' }]);
+  const goal = await loadGoalForRead(tx, goalId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) {
+      throw new UnprocessableError('Guardians record progress on goals they take part in', [{ path: '/body/goalId', message: 'is not a goal you take part in' }]);
+    }
+    throw error;
+  });
   if (mustBeOpen && CLOSED_GOAL_STATUSES.has(goal.status)) {
     throw new UnprocessableError(`A ${goal.status} goal takes no new progress events`, [{ path: '/body/goalId', message: `is ${goal.status}` }]);
   }
@@ -119,7 +133,7 @@ function mayEditEvent(principal: Principal, row: ProgressEventRow): boolean {
 async function listVisible(ctx: ServiceContext, filter: ProgressEventFilter): Promise<Page<ProgressEvent>> {
   const limit = pageLimit(filter);
   const rows = await listProgressEventRows(ctx.db, ctx.principal, filter, decodeCursor(filter.cursor), limit);
-  const page = toPage(rows, limit, (r) => [r.occurredAt.toISOString(), r.id], progressEventRowToApi);
+  const page = toPage(rows, limit, (r) => [r.occurredAtKey, r.id], progressEventRowToApi);
   await audit(ctx, page.data.map((r) => ({ action: 'list', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
   return page;
 }
@@ -132,8 +146,7 @@ export async function listProgressEvents(ctx: ServiceContext, query: ProgressEve
 /** A goal's progress, newest first by default or oldest first; 404 when the goal is not visible to the caller. */
 export async function listGoalProgress(ctx: ServiceContext, goalId: string, query: GoalProgressQuery): Promise<Page<ProgressEvent>> {
   assertScope(ctx.principal, 'partnership', 'read');
-  const goal = await findVisibleGoal(ctx.db, ctx.principal, goalId);
-  if (!goal) throw new NotFoundError('Goal', goalId);
+  await loadGoalForRead(ctx, goalId);
   return listVisible(ctx, { ...query, goalId });
 }
 
