@@ -1,17 +1,18 @@
 // SQL for enrollments: student enrollments of visible students, staff enrollments of visible classes; keyset by creation.
-import { sql, type Selectable, type SqlBool } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Enrollments } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { canSeeClass } from '../classes/service.ts';
+import { afterTime, preciseTime } from '../students/roster-common.ts';
 import type { EnrollmentListQuery } from './schemas.ts';
 
-export type EnrollmentRow = Selectable<Enrollments>;
+export type EnrollmentRow = Selectable<Enrollments> & { cursorAt: string };
 
 function visibleEnrollments(db: Executor, principal: Principal) {
-  return db.selectFrom('enrollments as e').selectAll('e').where((eb) => eb.or([
+  return db.selectFrom('enrollments as e').selectAll('e').select(preciseTime('e.createdAt').as('cursorAt')).where((eb) => eb.or([
     eb.and([eb('e.studentId', 'is not', null), canSeeStudent(eb, principal, 'e.studentId')]),
     eb.and([eb('e.staffId', 'is not', null), canSeeClass(eb, principal, 'e.classId')]),
   ]));
@@ -30,6 +31,6 @@ export async function listEnrollmentRows(db: Executor, principal: Principal, fil
   if (filter.schoolId) query = query.where('e.schoolId', '=', filter.schoolId);
   if (filter.role) query = query.where('e.role', '=', filter.role);
   if (filter.status) query = query.where('e.status', '=', filter.status);
-  if (after) query = query.where(sql<SqlBool>`(e.created_at, e.id) > (${new Date(String(after[0]))}, ${after[1]}::uuid)`);
+  if (after) query = query.where(afterTime('e.createdAt', 'e.id', after));
   return query.orderBy('e.createdAt').orderBy('e.id').limit(limit + 1).execute();
 }

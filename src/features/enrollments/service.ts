@@ -2,7 +2,7 @@
 import { audit } from '../../auth/audit.ts';
 import { assertScope } from '../../auth/policy.ts';
 import type { ServiceContext } from '../../http/context.ts';
-import { NotFoundError, ValidationError } from '../../http/errors.ts';
+import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { metadataToApi, rosterFieldsToApi } from '../students/roster-common.ts';
 import { findEnrollment, listEnrollmentRows, type EnrollmentRow } from './queries.ts';
@@ -28,12 +28,8 @@ export function enrollmentRowToApi(row: EnrollmentRow): Enrollment {
 export async function listEnrollments(ctx: ServiceContext, query: EnrollmentListQuery): Promise<Page<Enrollment>> {
   assertScope(ctx.principal, 'roster', 'read');
   const limit = pageLimit(query);
-  const after = decodeCursor(query.cursor);
-  if (after && Number.isNaN(new Date(String(after[0])).getTime())) {
-    throw new ValidationError('cursor does not belong to this list', [{ path: '/querystring/cursor', message: 'is not a cursor of this list' }]);
-  }
-  const rows = await listEnrollmentRows(ctx.db, ctx.principal, query, after, limit);
-  const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], enrollmentRowToApi);
+  const rows = await listEnrollmentRows(ctx.db, ctx.principal, query, decodeCursor(query.cursor), limit);
+  const page = toPage(rows, limit, (r) => [r.cursorAt, r.id], enrollmentRowToApi);
   await audit(ctx, page.data.filter((e) => e.studentId !== null)
     .map((e) => ({ action: 'list', recordType: RECORD, recordId: e.id, studentId: e.studentId })));
   return page;

@@ -1,16 +1,17 @@
 // SQL for student–guardian links: the links of a student whose guardian the caller may see, paging and writes.
-import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import type { Executor } from '../../db/database.ts';
 import type { StudentGuardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
+import { afterTime, preciseTime } from '../students/roster-common.ts';
 import { canSeeGuardian } from './queries.ts';
 
-export type LinkRow = Selectable<StudentGuardians>;
+export type LinkRow = Selectable<StudentGuardians> & { cursorAt: string };
 
 /** Active links whose guardian is visible; district admins and integrations also see ended links. */
 function visibleLinks(db: Executor, principal: Principal, studentId: string) {
-  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').where('sg.studentId', '=', studentId)
+  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(preciseTime('sg.createdAt').as('cursorAt')).where('sg.studentId', '=', studentId)
     .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));
   if (principal.role !== 'district_admin' && principal.role !== 'integration') query = query.where('sg.status', '=', 'active');
   return query;
@@ -26,7 +27,7 @@ export async function listLinkRows(db: Executor, principal: Principal, studentId
   after: CursorKey | undefined, limit: number): Promise<LinkRow[]> {
   let query = visibleLinks(db, principal, studentId);
   if (status) query = query.where('sg.status', '=', status);
-  if (after) query = query.where(sql<SqlBool>`(sg.created_at, sg.id) > (${new Date(String(after[0]))}, ${after[1]}::uuid)`);
+  if (after) query = query.where(afterTime('sg.createdAt', 'sg.id', after));
   return query.orderBy('sg.createdAt').orderBy('sg.id').limit(limit + 1).execute();
 }
 

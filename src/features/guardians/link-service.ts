@@ -52,7 +52,7 @@ export async function listStudentGuardians(ctx: ServiceContext, studentId: strin
   const limit = pageLimit(query);
   const rows = await listLinkRows(ctx.db, ctx.principal, studentId, query.status, decodeCursor(query.cursor), limit);
   const guardians = await withGuardians(ctx, ctx.principal, rows);
-  const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id],
+  const page = toPage(rows, limit, (r) => [r.cursorAt, r.id],
     (r) => linkRowToApi(r, guardians.get(r.guardianId)!, familyOnly(ctx.principal)));
   await audit(ctx, page.data.map((l) => ({ action: 'list', recordType: RECORD, recordId: l.id, studentId })));
   return page;
