@@ -6,10 +6,10 @@ interface PageBody { data: Array<{ id: string; studentId: string; title: string 
 
 t.test('goal access and lists', async (t) => {
   const { app, d, as } = await startSeededApp(t);
-  const post = (headers: object, payload: object) => app.inject({ method: 'POST', url: '/v1/goals', headers, payload });
-  const get = (headers: object, url: string) => app.inject({ url, headers });
-  const patch = (headers: object, id: string, payload: object) => app.inject({ method: 'PATCH', url: `/v1/goals/${id}`, headers, payload });
-  const addParticipant = (headers: object, id: string, payload: object) =>
+  const post = (headers: Record<string, string>, payload: object) => app.inject({ method: 'POST', url: '/v1/goals', headers, payload });
+  const get = (headers: Record<string, string>, url: string) => app.inject({ url, headers });
+  const patch = (headers: Record<string, string>, id: string, payload: object) => app.inject({ method: 'PATCH', url: `/v1/goals/${id}`, headers, payload });
+  const addParticipant = (headers: Record<string, string>, id: string, payload: object) =>
     app.inject({ method: 'POST', url: `/v1/goals/${id}/participants`, headers, payload });
   const base = { studentId: d.studentA, title: 'Reads 20 minutes a night', domain: 'academic' };
   const goalA = (await post(as.teacherA, base)).json();

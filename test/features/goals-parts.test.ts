@@ -8,8 +8,8 @@ t.test('goal participants and strategies', async (t) => {
   const { app, d, as } = await startSeededApp(t);
   const goal = (await app.inject({ method: 'POST', url: '/v1/goals', headers: as.teacherA, payload: { studentId: d.studentA, title: 'Morning routine without reminders', domain: 'behavior', status: 'active' } })).json();
   const url = `/v1/goals/${goal.id}/participants`;
-  const add = (headers: object, payload: object, extra: object = {}) => app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload });
-  const putInput = (headers: object, participantId: string, input: string | null, extra: object = {}) =>
+  const add = (headers: Record<string, string>, payload: object, extra: object = {}) => app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload });
+  const putInput = (headers: Record<string, string>, participantId: string, input: string | null, extra: object = {}) =>
     app.inject({ method: 'PUT', url: `${url}/${participantId}/input`, headers: { ...headers, ...extra }, payload: { input } });
 
   await t.test('participants: a linked guardian, active staff, the student; 201 with Location', async (t) => {
@@ -63,9 +63,10 @@ t.test('goal participants and strategies', async (t) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await app.inject({ url: `${url}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: as.teacherA });
+      const res: { statusCode: number; json(): { data: Participant[]; page: { nextCursor: string | null } } } =
+        await app.inject({ url: `${url}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: as.teacherA });
       t.equal(res.statusCode, 200);
-      seen.push(...res.json().data.map((p: Participant) => p.name));
+      seen.push(...res.json().data.map((p) => p.name));
       cursor = res.json().page.nextCursor;
       pages++;
     } while (cursor);
@@ -127,7 +128,7 @@ t.test('goal participants and strategies', async (t) => {
     const timer = await resource('Visual timer');
     const old = await resource('Old chart', true);
     const surl = `/v1/goals/${goal.id}/strategies`;
-    const addStrategy = (headers: object, payload: object) => app.inject({ method: 'POST', url: surl, headers, payload });
+    const addStrategy = (headers: Record<string, string>, payload: object) => app.inject({ method: 'POST', url: surl, headers, payload });
     const created = await addStrategy(as.teacherA, { resourceId: schedule, usedAt: 'home', notes: 'On the fridge' });
     t.equal(created.statusCode, 201);
     t.equal(created.headers.location, `${surl}/${created.json().id}`);

@@ -6,11 +6,11 @@ const MERGE = { 'content-type': 'application/merge-patch+json' };
 
 t.test('goals', async (t) => {
   const { app, d, as } = await startSeededApp(t);
-  const post = (headers: object, payload: object, extra: object = {}) =>
+  const post = (headers: Record<string, string>, payload: object, extra: object = {}) =>
     app.inject({ method: 'POST', url: '/v1/goals', headers: { ...headers, ...extra }, payload });
-  const patch = (headers: object, id: string, payload: object, extra: object = {}) =>
+  const patch = (headers: Record<string, string>, id: string, payload: object, extra: object = {}) =>
     app.inject({ method: 'PATCH', url: `/v1/goals/${id}`, headers: { ...headers, ...MERGE, ...extra }, payload: JSON.stringify(payload) });
-  const reopen = (headers: object, id: string, extra: object = {}) =>
+  const reopen = (headers: Record<string, string>, id: string, extra: object = {}) =>
     app.inject({ method: 'POST', url: `/v1/goals/${id}/reopen`, headers: { ...headers, ...extra } });
   const base = { studentId: d.studentA, title: 'Uses calm-down corner when upset', domain: 'social_emotional' };
 
