@@ -288,7 +288,8 @@ t.test('progress events', async (t) => {
       next = body.page.nextCursor;
     }
     t.equal(new Set(sameMs).size, 3, 'events within one millisecond are paged without gaps');
-    for (const query of ['cursor=garbage', 'limit=501', 'colour=red', 'kind=vibe', 'from=yesterday']) {
+    const forged = Buffer.from(JSON.stringify(['not a time', d.studentB])).toString('base64url');
+    for (const query of ['cursor=garbage', `cursor=${forged}`, 'limit=501', 'colour=red', 'kind=vibe', 'from=yesterday']) {
       t.equal((await app.inject({ url: `/v1/progress-events?${query}`, headers: as.teacherB })).statusCode, 400, query);
     }
   });

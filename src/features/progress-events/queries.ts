@@ -1,4 +1,4 @@
-// SQL for progress events: the visible-row base query, filters, keyset order, the goal's measure, and writes.
+// SQL for progress events: the visible-row base query, filters, keyset order (either way), and writes.
 import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
@@ -11,7 +11,7 @@ import type { ProgressEventFilter } from './schemas.ts';
 export type ProgressEventRow = Selectable<ProgressEvents> & { occurredAtKey: string };
 
 /** A guardian's goals are the ones they take part in (as the goals feature decides for the goals themselves). */
-function guardianTakesPart(eb: ExpressionBuilder<DB, 'progressEvents' | any>, principal: Principal) {
+function guardianTakesPart(eb: ExpressionBuilder<DB, any>, principal: Principal) {
   return eb.exists(eb.selectFrom('goalParticipants as vgp').select(sql`1`.as('one'))
     .whereRef('vgp.goalId', '=', 'pe.goalId').where('vgp.guardianId', '=', principal.sub));
 }

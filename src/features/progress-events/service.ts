@@ -1,11 +1,11 @@
 // Progress event rules: who records, reads, changes and deletes progress, and which values a goal's measure takes.
 import { assertScope, familyOnly, mayEditAuthored } from '../../auth/policy.ts';
-import type { Principal } from '../../auth/principal.ts';
+import { isUuid, type Principal } from '../../auth/principal.ts';
 import { audit } from '../../auth/audit.ts';
 import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
-import { ForbiddenError, NotFoundError, UnprocessableError, type FieldError } from '../../http/errors.ts';
-import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../http/errors.ts';
+import { decodeCursor, pageLimit, toPage, type CursorKey, type Page } from '../../http/paging.ts';
 import { loadGoalForRead } from '../goals/access.ts';
 import { assertGoalOfStudent } from '../goals/references.ts';
 import { assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
@@ -130,9 +130,18 @@ function mayEditEvent(principal: Principal, row: ProgressEventRow): boolean {
   return mayEditAuthored(principal, row.recordedByStaffId);
 }
 
+/** A cursor this API issued: [occurredAt with microseconds, id]. */
+function cursorKey(cursor: string | undefined): CursorKey | undefined {
+  const key = decodeCursor(cursor);
+  if (key !== undefined && (typeof key[0] !== 'string' || Number.isNaN(Date.parse(key[0])) || !isUuid(key[1]))) {
+    throw new ValidationError('cursor is not a cursor this API issued', [{ path: '/querystring/cursor', message: 'is not a valid cursor' }]);
+  }
+  return key;
+}
+
 async function listVisible(ctx: ServiceContext, filter: ProgressEventFilter): Promise<Page<ProgressEvent>> {
   const limit = pageLimit(filter);
-  const rows = await listProgressEventRows(ctx.db, ctx.principal, filter, decodeCursor(filter.cursor), limit);
+  const rows = await listProgressEventRows(ctx.db, ctx.principal, filter, cursorKey(filter.cursor), limit);
   const page = toPage(rows, limit, (r) => [r.occurredAtKey, r.id], progressEventRowToApi);
   await audit(ctx, page.data.map((r) => ({ action: 'list', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
   return page;
