@@ -1,0 +1,42 @@
+// SQL for the change feed: events whose transaction has finished, in (txid, id) order after a position.
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { ChangeEvents } from '../../db/types.ts';
+
+export type ChangeEventRow = Selectable<ChangeEvents>;
+
+/** A position in the feed: the transaction id (xid8, as text) and the event id. */
+export interface FeedPosition {
+  txid: string;
+  id: number;
+}
+
+/**
+ * The feed horizon: the oldest transaction of this database still running when the statement's snapshot was
+ * taken, or the next transaction id when none is. Every transaction below it has finished and is visible to the
+ * statement. Transactions of other databases on the same server (seen running there) do not hold it back; one
+ * that cannot be placed (it finished meanwhile, or its session is not visible) does, to stay safe.
+ */
+export const feedHorizon = sql<string>`(select least(pg_snapshot_xmax(pg_current_snapshot()),
+  (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where not exists (
+    select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`;
+
+/**
+ * Events after `after`, of the given types, oldest first. Only events of transactions below the horizon
+ * are returned: no later commit can ever land before the returned position, so a reader
+ * resuming from it misses nothing and sees nothing twice, however transactions interleave.
+ */
+export async function listChangeEventRows(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
+  limit: number): Promise<ChangeEventRow[]> {
+  let query = db.selectFrom('changeEvents as ce').selectAll('ce')
+    .where(sql<boolean>`ce.txid < ${feedHorizon}`);
+  if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
+  if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
+  return query.orderBy('ce.txid').orderBy('ce.id').limit(limit).execute();
+}
+
+/** The position just before every event not yet final: where a new subscriber starts. */
+export async function currentFeedHead(db: Executor): Promise<FeedPosition> {
+  const row = await sql<{ txid: string }>`select ${feedHorizon}::text as txid`.execute(db);
+  return { txid: row.rows[0]!.txid, id: 0 };
+}
