@@ -148,6 +148,17 @@ t.test('resource shares', async (t) => {
     t.equal((await acknowledge(as.guardianA, created.id)).statusCode, 200, 'and may still be acknowledged');
   });
 
+  await t.test('goal strategies use only resources the caller can see and that are not archived', async (t) => {
+    const goal = (await app.inject({ method: 'POST', url: '/v1/goals', headers: as.teacherA,
+      payload: { studentId: d.studentA, title: 'Calm transitions', domain: 'behavior', status: 'active' } })).json();
+    const addStrategy = (id: string) => app.inject({ method: 'POST', url: `/v1/goals/${goal.id}/strategies`, headers: as.teacherA, payload: { resourceId: id } });
+    const birchOnly = await createResource(as.teacherB, { title: 'Birch library only', scope: 'school', schoolId: d.schoolB });
+    const hidden = await addStrategy(birchOnly);
+    t.equal(hidden.statusCode, 422, "another school's library is not usable");
+    t.same(hidden.json().errors, [{ path: '/body/resourceId', message: 'is not a strategy resource' }]);
+    t.equal((await addStrategy(resourceId)).statusCode, 201);
+  });
+
   await t.test('lists: filters and stable keyset paging with inserts between pages', async (t) => {
     const pagingResource = await createResource(as.teacherB, { title: 'Homework checklist' });
     for (let i = 0; i < 7; i++) {
