@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { authenticationPlugin } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createDatabase, type Database } from './db/database.ts';
+import { memoryEventBus, postgresEventBus } from './events/bus.ts';
 import { authGraphQL, graphqlPlugin } from './graphql/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { auditEventRoutes } from './features/audit-events/routes.ts';
@@ -46,6 +47,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const { db } = createDatabase({ connectionString: config.databaseUrl, poolMax: config.dbPoolMax, onQuery: options.onQuery });
   app.decorate('db', db);
+  const events = config.eventBus === 'postgres' ? postgresEventBus(config.databaseUrl, app.log) : memoryEventBus();
+  app.decorate('events', events);
+  app.addHook('onClose', async () => events.close());
   app.decorate('config', config);
   app.addHook('onClose', async () => db.destroy());
   app.addHook('onSend', async (request, reply) => {

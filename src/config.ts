@@ -22,6 +22,8 @@ export interface Config {
     maxDepth: number;
     maxCost: number;
   };
+  /** How live-update events travel: in-process (one instance) or PostgreSQL LISTEN/NOTIFY (several instances). */
+  eventBus: 'memory' | 'postgres';
   roster: {
     /** A bulk sync that would deactivate more than this share of active students or staff is rejected. */
     massDeactivationThreshold: number;
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxCost: readInt(env, 'GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
     },
+    eventBus: readEnum(env, 'EVENT_BUS', ['memory', 'postgres'] as const, 'memory'),
     roster: {
       massDeactivationThreshold: readNumber(env, 'ROSTER_MASS_DEACTIVATION_THRESHOLD', 0.1, 0, 1),
     },

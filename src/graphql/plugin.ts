@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import mercurius, { type IResolvers, type MercuriusContext, type MercuriusLoaders } from 'mercurius';
 import { buildSchema, GraphQLError, GraphQLScalarType, validate } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
+import { principalFromToken } from '../auth/authenticate.ts';
 import type { Database } from '../db/database.ts';
 import { toAppError } from '../http/problem.ts';
 import type { ServiceContext } from '../http/context.ts';
@@ -83,6 +84,20 @@ export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { features: G
     queryDepth: maxDepth,
     persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(),
     context: (request: FastifyRequest, _reply: FastifyReply) => ({ principal: request.principal, requestId: String(request.id), db: app.db }),
+    subscription: {
+      // The token comes in connection_init ({ authorization: "Bearer …" }) or on the upgrade request itself.
+      onConnect: async ({ payload }: { payload?: { authorization?: string; Authorization?: string } }) => {
+        const header = payload?.authorization ?? payload?.Authorization;
+        const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+        if (!token) return false;
+        try {
+          return { principal: await principalFromToken(app, token) };
+        } catch {
+          return false;
+        }
+      },
+      context: (_socket: unknown, request: FastifyRequest) => ({ principal: request.principal, requestId: String(request.id), db: app.db }),
+    },
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(
         { ...execution, errors: execution.errors?.map((e) => toGraphQLError(e)) } as typeof execution, context);
@@ -90,6 +105,11 @@ export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { features: G
       return { statusCode: execution.data ? 200 : formatted.statusCode, response: formatted.response };
     },
   });
+  // Live updates: every event from the bus (this instance's or another's) reaches this instance's subscribers.
+  app.addHook('onReady', async () => {
+    await app.events.start((event) => void app.graphql.pubsub.publish({ topic: `${event.topic}:${event.studentId}`, payload: event }));
+  });
+
   // The cost depends on variables (first: $n), so it is checked per execution; parsed documents stay cached.
   app.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
     const errors = validate(schema, document, [costLimitRule(maxCost, (variables ?? {}) as Record<string, unknown>)]);

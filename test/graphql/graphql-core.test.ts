@@ -7,7 +7,7 @@ import { startSeededApp } from '../helpers/app.ts';
 
 t.test('GraphQL core', async (t) => {
   const { app, d, as } = await startSeededApp(t, { config: { graphql: { maxDepth: 6, maxCost: 3000 } } });
-  const gql = (headers: object, query: string, variables?: object, extensions?: object) =>
+  const gql = (headers: Record<string, string>, query: string, variables?: object, extensions?: object) =>
     app.inject({ method: 'POST', url: '/graphql', headers, payload: { query, variables, extensions } });
 
   await t.test('the served schema is exactly the SDL files', async (t) => {

@@ -3,6 +3,7 @@ import type { MercuriusContext } from 'mercurius';
 import { etagOf } from '../../http/etag.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
+import { studentSubscription } from '../../graphql/subscriptions.ts';
 import { validateInput } from '../../graphql/validate.ts';
 import { ContactLogCreate, ContactLogListQuery, ContactLogPatch, type ContactLog } from './schemas.ts';
 import { createContactLog, deleteContactLog, getContactLog, listContactLogs, updateContactLog } from './service.ts';
@@ -27,6 +28,9 @@ export const contactLogGraphQL: GraphQLFeature = {
         await deleteContactLog(serviceContext(ctx), args.id, args.ifMatch ?? undefined);
         return true;
       },
+    },
+    Subscription: {
+      contactLogged: studentSubscription('contactLogged', getContactLog),
     },
     ContactLog: {
       etag: (log: ContactLog) => etagOf(log),

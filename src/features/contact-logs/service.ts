@@ -81,6 +81,7 @@ export async function createContactLog(ctx: ServiceContext, input: ContactLogCre
       visibility: input.visibility ?? 'staff',
     }, guardianIds);
     await audit(tx, [{ action: 'create', recordType: RECORD, recordId: id, studentId: input.studentId }]);
+    tx.publish?.({ topic: 'contactLogged', studentId: input.studentId, recordId: id });
     const row = await findContactLog(tx.db, tx.principal, id);
     if (!row) throw new NotFoundError('Contact log', id);
     return contactLogRowToApi(row, false);
