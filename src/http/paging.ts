@@ -1,4 +1,5 @@
 // Keyset (cursor) paging: opaque cursors over (sort value, id), stable under concurrent inserts.
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from './errors.ts';
 
 export interface PageParams {
@@ -51,4 +52,18 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Cursor
     page: { nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null },
     cursors: pageRows.map((row) => encodeCursor(keyOf(row))),
   };
+}
+
+/** A timestamp column as text to the microsecond: a cursor built from a JS Date would lose digits and repeat rows. */
+export function timeKey(column: string): RawBuilder<string> {
+  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** Rows after the cursor in (timestamp, id) order, ascending or descending. */
+export function afterTimeKey(column: string, idColumn: string, after: CursorKey, order: 'asc' | 'desc'): RawBuilder<SqlBool> {
+  if (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0]))) {
+    throw new ValidationError('cursor does not belong to this list', [{ path: '/querystring/cursor', message: 'is not a cursor of this list' }]);
+  }
+  const comparison = sql.raw(order === 'asc' ? '>' : '<');
+  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref(idColumn)}) ${comparison} (${after[0]}::timestamptz, ${after[1]}::uuid)`;
 }

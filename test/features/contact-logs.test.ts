@@ -163,6 +163,19 @@ t.test('contact logs', async (t) => {
     t.equal(byText.data.length, 1);
     const bySchool = (await app.inject({ url: `/v1/contact-logs?schoolId=${d.schoolB}`, headers: as.teacherA })).json();
     t.same(bySchool.data, [], 'a filter cannot widen visibility');
+    // Times closer than a millisecond: a cursor that dropped microseconds would skip or repeat these.
+    for (const micro of ['000100', '000200', '000300']) {
+      await post(as.teacherB, { studentId: d.studentB, occurredAt: `2026-11-05T10:00:00.${micro}Z`, channel: 'phone', purpose: 'update', summary: `Micro ${micro}` });
+    }
+    const micro: string[] = [];
+    let microCursor: string | null = null;
+    do {
+      const res: { json(): { data: Array<{ id: string }>; page: { nextCursor: string | null } } } = await app.inject({ url: `/v1/contact-logs?studentId=${d.studentB}&from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z&limit=1${microCursor ? `&cursor=${microCursor}` : ''}`, headers: as.teacherB });
+      micro.push(...res.json().data.map((l) => l.id));
+      microCursor = res.json().page.nextCursor;
+    } while (microCursor && micro.length < 10);
+    t.equal(micro.length, 3, 'every row once, even microseconds apart');
+    t.equal(new Set(micro).size, 3);
     const badCursor = await app.inject({ url: '/v1/contact-logs?cursor=garbage', headers: as.teacherB });
     t.equal(badCursor.statusCode, 400);
     const tooMany = await app.inject({ url: '/v1/contact-logs?limit=501', headers: as.teacherB });

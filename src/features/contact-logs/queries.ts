@@ -4,16 +4,17 @@ import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ContactLogs } from '../../db/types.ts';
-import type { CursorKey } from '../../http/paging.ts';
+import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
 import type { ContactLogListQuery } from './schemas.ts';
 
-export type ContactLogRow = Selectable<ContactLogs> & { guardianIds: string[] };
+export type ContactLogRow = Selectable<ContactLogs> & { guardianIds: string[]; cursorAt: string };
 
 /** Contact logs the principal may see: logs of visible students; guardians only family-visible ones. */
 export function visibleContactLogs(db: Executor, principal: Principal) {
   let query = db.selectFrom('contactLogs as cl')
     .selectAll('cl')
     .select(sql<string[]>`array(select g.guardian_id from contact_log_guardians g where g.contact_log_id = cl.id order by g.guardian_id)`.as('guardianIds'))
+    .select(timeKey('cl.occurredAt').as('cursorAt'))
     .where((eb) => canSeeStudent(eb, principal, 'cl.studentId'));
   if (familyOnly(principal)) query = query.where('cl.visibility', '=', 'family');
   return query;
@@ -61,10 +62,7 @@ export async function listContactLogRows(db: Executor, principal: Principal, fil
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) => eb.or([eb('cl.summary', 'ilike', pattern), eb('cl.familyInput', 'ilike', pattern)]));
   }
-  if (after) {
-    const [occurredAt, id] = after;
-    query = query.where(sql<boolean>`(cl.occurred_at, cl.id) < (${new Date(String(occurredAt))}, ${id}::uuid)`);
-  }
+  if (after) query = query.where(afterTimeKey('cl.occurredAt', 'cl.id', after, 'desc'));
   return query.orderBy('cl.occurredAt', 'desc').orderBy('cl.id', 'desc').limit(limit + 1).execute();
 }
 

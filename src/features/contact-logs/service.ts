@@ -42,7 +42,7 @@ export async function listContactLogs(ctx: ServiceContext, query: ContactLogList
   assertScope(ctx.principal, 'partnership', 'read');
   const limit = pageLimit(query);
   const rows = await listContactLogRows(ctx.db, ctx.principal, query, decodeCursor(query.cursor), limit);
-  const page = toPage(rows, limit, (r) => [r.occurredAt.toISOString(), r.id], (r) => contactLogRowToApi(r, familyOnly(ctx.principal)));
+  const page = toPage(rows, limit, (r) => [r.cursorAt, r.id], (r) => contactLogRowToApi(r, familyOnly(ctx.principal)));
   await audit(ctx, page.data.map((r) => ({ action: 'list', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
   return page;
 }
