@@ -6,13 +6,13 @@ type Json = Record<string, any>;
 
 t.test('roster access', async (t) => {
   const { app, d, as } = await startSeededApp(t);
-  const status = async (url: string, headers: object) => (await app.inject({ url, headers })).statusCode;
-  const list = async (url: string, headers: object) => {
+  const status = async (url: string, headers: Record<string, string>) => (await app.inject({ url, headers })).statusCode;
+  const list = async (url: string, headers: Record<string, string>) => {
     const res = await app.inject({ url, headers });
     t.equal(res.statusCode, 200, url);
     return (res.json().data as Json[]).map((r) => r.id as string);
   };
-  const send = (method: 'POST' | 'PATCH', url: string, headers: object, payload: object) =>
+  const send = (method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload: object) =>
     app.inject({ method, url, headers: { ...headers, 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }, payload: JSON.stringify(payload) });
   const tokenFor = (role: string, sub: string) => ({ authorization: `Bearer ${app.jwt.sign({ role, sub }, { expiresIn: '1h' })}` });
 

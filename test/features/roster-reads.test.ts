@@ -6,7 +6,7 @@ type Json = Record<string, any>;
 
 t.test('roster reads', async (t) => {
   const { app, d, as } = await startSeededApp(t);
-  const get = async (url: string, headers: object) => {
+  const get = async (url: string, headers: Record<string, string>) => {
     const res = await app.inject({ url, headers });
     return { status: res.statusCode, body: res.statusCode === 304 ? null : res.json() as Json, etag: res.headers.etag as string | undefined };
   };

@@ -6,11 +6,11 @@ type Json = Record<string, any>;
 
 t.test('students and families', async (t) => {
   const { app, d, as } = await startSeededApp(t);
-  const get = async (url: string, headers: object) => {
+  const get = async (url: string, headers: Record<string, string>) => {
     const res = await app.inject({ url, headers });
     return { status: res.statusCode, body: res.json() as Json, etag: res.headers.etag as string };
   };
-  const send = (method: 'POST' | 'PATCH', url: string, headers: object, payload: object) =>
+  const send = (method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload: object) =>
     app.inject({ method, url, headers: { ...headers, 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }, payload: JSON.stringify(payload) });
   const ids = (body: Json) => (body.data as Json[]).map((r) => r.id);
   const auditRows = (studentId: string) => app.db.selectFrom('auditEvents').selectAll().where('studentId', '=', studentId).orderBy('id').execute();
