@@ -23,6 +23,7 @@ import { enrollmentRoutes } from './features/enrollments/routes.ts';
 import { goalRoutes } from './features/goals/routes.ts';
 import { strategyResourceRoutes } from './features/strategy-resources/routes.ts';
 import { progressEventRoutes } from './features/progress-events/routes.ts';
+import { timelineRoutes } from './features/timeline/routes.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { problemPlugin } from './http/problem.ts';
 import { responseValidationPlugin } from './http/response-validation.ts';
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(goalRoutes);
   await app.register(strategyResourceRoutes);
   await app.register(progressEventRoutes);
+  await app.register(timelineRoutes);
   await app.register(auditEventRoutes);
   await app.register(graphqlPlugin, { features: [authGraphQL, contactLogGraphQL] });
 

@@ -121,3 +121,4 @@ export async function deleteContactLog(ctx: ServiceContext, id: string, ifMatch?
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+export { visibleContactLogs } from './queries.ts';

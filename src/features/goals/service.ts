@@ -140,3 +140,4 @@ export async function deleteGoal(ctx: ServiceContext, id: string, ifMatch?: stri
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+export { visibleGoals } from './queries.ts';

@@ -231,3 +231,4 @@ export async function deleteProgressEvent(ctx: ServiceContext, id: string, ifMat
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+export { visibleProgressEvents } from './queries.ts';

@@ -135,3 +135,4 @@ export async function deleteResourceShare(ctx: ServiceContext, id: string, ifMat
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+export { visibleShares } from './share-queries.ts';

@@ -1,0 +1,82 @@
+// The student timeline: each feature's own visible rows (its rules, not copies) unioned into one keyset-paged feed.
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { assertScope } from '../../auth/policy.ts';
+import { audit } from '../../auth/audit.ts';
+import type { ServiceContext } from '../../http/context.ts';
+import { NotFoundError } from '../../http/errors.ts';
+import { afterTimeKey, decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { visibleContactLogs } from '../contact-logs/service.ts';
+import { visibleGoals } from '../goals/service.ts';
+import { visibleProgressEvents } from '../progress-events/service.ts';
+import { visibleShares } from '../strategy-resources/share-service.ts';
+import { findVisibleStudent } from '../students/service.ts';
+import type { TimelineItem, TimelineQuery, TimelineType } from './schemas.ts';
+
+const HREF: Record<TimelineType, string> = {
+  contactLog: '/v1/contact-logs/', goal: '/v1/goals/', progressEvent: '/v1/progress-events/', resourceShare: '/v1/resource-shares/',
+};
+
+interface TimelineRow {
+  type: string;
+  id: string;
+  at: Date;
+  headline: string;
+  category: string;
+  setting: string | null;
+  visibility: string;
+  actorId: string | null;
+  cursorAt: string;
+}
+
+type Source = SelectQueryBuilder<any, any, Omit<TimelineRow, 'cursorAt'>>;
+
+function sources(ctx: ServiceContext, studentId: string): Record<TimelineType, Source> {
+  const { db, principal } = ctx;
+  return {
+    contactLog: db.selectFrom(visibleContactLogs(db, principal).where('cl.studentId', '=', studentId).as('s')).select([
+      sql.lit('contactLog').as('type'), 's.id', 's.occurredAt as at', 's.summary as headline', 's.purpose as category',
+      sql<string | null>`null`.as('setting'), sql<string>`s.visibility::text`.as('visibility'), 's.authorId as actorId']) as unknown as Source,
+    goal: db.selectFrom(visibleGoals(db, principal).where('g.studentId', '=', studentId).as('s')).select([
+      sql.lit('goal').as('type'), 's.id', 's.createdAt as at', 's.title as headline', 's.status as category',
+      's.setting', sql<string>`'family'`.as('visibility'), 's.createdBy as actorId']) as unknown as Source,
+    progressEvent: db.selectFrom(visibleProgressEvents(db, principal).where('pe.studentId', '=', studentId).as('s')).select([
+      sql.lit('progressEvent').as('type'), 's.id', 's.occurredAt as at', sql<string>`coalesce(s.note, initcap(s.kind))`.as('headline'),
+      's.kind as category', 's.setting', sql<string>`s.visibility::text`.as('visibility'),
+      sql<string | null>`coalesce(s.recorded_by_staff_id, s.recorded_by_guardian_id)`.as('actorId')]) as unknown as Source,
+    resourceShare: db.selectFrom(visibleShares(db, principal).where('rs.studentId', '=', studentId).as('s')).select([
+      sql.lit('resourceShare').as('type'), 's.id', 's.sharedAt as at', 's.resourceTitle as headline', 's.resourceKind as category',
+      sql<string | null>`null`.as('setting'), sql<string>`'family'`.as('visibility'), 's.sharedBy as actorId']) as unknown as Source,
+  };
+}
+
+export async function getStudentTimeline(ctx: ServiceContext, studentId: string, query: TimelineQuery): Promise<Page<TimelineItem>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  if (!(await findVisibleStudent(ctx, studentId))) throw new NotFoundError('Student', studentId);
+  const limit = pageLimit(query);
+  const after = decodeCursor(query.cursor);
+  const wanted = query.types && query.types.length > 0 ? query.types : (Object.keys(HREF) as TimelineType[]);
+  const all = sources(ctx, studentId);
+  const [first, ...rest] = wanted.map((type) => all[type]);
+  if (!first) return { data: [], page: { nextCursor: null }, cursors: [] };
+  const union = rest.reduce((acc, source) => acc.unionAll(source), first);
+  let feed = (ctx.db as unknown as Kysely<any>).selectFrom(union.as('t')).selectAll('t')
+    .select(sql<string>`to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursorAt'));
+  if (query.from) feed = feed.where('t.at', '>=', new Date(query.from));
+  if (query.to) feed = feed.where('t.at', '<', new Date(query.to));
+  if (query.q) feed = feed.where('t.headline', 'ilike', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (after) feed = feed.where(afterTimeKey('t.at', 't.id', after, 'desc'));
+  const rows = await feed.orderBy('t.at', 'desc').orderBy('t.id', 'desc').limit(limit + 1).execute() as TimelineRow[];
+  const page = toPage(rows, limit, (r) => [r.cursorAt, r.id], (r): TimelineItem => ({
+    type: r.type as TimelineType,
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    headline: r.headline,
+    category: r.category,
+    setting: r.setting,
+    visibility: r.visibility as 'staff' | 'family',
+    actorId: r.actorId,
+    href: `${HREF[r.type as TimelineType]}${r.id}`,
+  }));
+  await audit(ctx, page.data.map((item) => ({ action: 'list', recordType: item.type, recordId: item.id, studentId })));
+  return page;
+}
