@@ -1,4 +1,4 @@
-// Set-based upserts from staging into the roster tables: only rows whose values change are written.
+// Set-based upserts from staging into the roster tables: an UPDATE of changed rows and an INSERT of new ones.
 import type pg from 'pg';
 
 export interface EntityCounts { created: number; updated: number; deactivated: number; unchanged: number }
@@ -6,40 +6,52 @@ export const emptyCounts = (): EntityCounts => ({ created: 0, updated: 0, deacti
 
 interface UpsertSpec {
   table: string;
-  /** SELECT producing the target columns, in order (first: sourced_id), from staging. */
+  /** SELECT producing `columns`, in order, from staging; one row per key. */
   select: string;
+  /** Target columns the select produces; the key columns come first. */
   columns: string[];
-  /** Columns compared and overwritten on conflict (the SIS-owned ones). */
+  /** Columns identifying a row; SIS tables also match `source = 'sis'` and insert with it. */
+  key: string[];
+  sis: boolean;
+  /** Columns compared and overwritten when they differ (the SIS-owned ones). */
   update: string[];
-  conflict: string;
-  /** Extra condition on the existing row for updates (e.g. only SIS rows). */
+  /** SQL whose row count is the number of staged rows (for the unchanged count). */
   staged: string;
   /** SQL counting staged rows that deactivate an active row (delta tobedeleted). */
   deactivating?: string;
 }
 
-/** INSERT … ON CONFLICT … DO UPDATE … WHERE (cols) IS DISTINCT FROM (excluded cols): unchanged rows are not written. */
+/**
+ * UPDATE … FROM only the rows whose SIS-owned columns differ (an unchanged row is neither written nor locked, so
+ * `updated_at` stays), then INSERT the staged rows with no counterpart. Both are hash joins against staging.
+ */
 export async function upsert(client: pg.PoolClient, spec: UpsertSpec): Promise<EntityCounts> {
   const counts = emptyCounts();
   if (spec.deactivating) {
-    const { rows } = await client.query<{ n: number }>(spec.deactivating);
+    const { rows } = await client.query<{ n: string }>(spec.deactivating);
     counts.deactivated = Number(rows[0]?.n ?? 0);
   }
-  const cols = spec.update.map((c) => `${spec.table}.${c}`).join(', ');
-  const excluded = spec.update.map((c) => `excluded.${c}`).join(', ');
-  const { rows } = await client.query<{ created: string; updated: string }>(`
-    with up as (
-      insert into ${spec.table} (${spec.columns.join(', ')})
-      ${spec.select}
-      on conflict ${spec.conflict} do update set ${spec.update.map((c) => `${c} = excluded.${c}`).join(', ')}
-      where (${cols}) is distinct from (${excluded})
-      returning (xmax = 0) as inserted)
-    select count(*) filter (where inserted) as created, count(*) filter (where not inserted) as updated from up`);
-  counts.created = Number(rows[0]?.created ?? 0);
-  counts.updated = Number(rows[0]?.updated ?? 0) - counts.deactivated;
+  const src = `(${spec.select}) as s (${spec.columns.join(', ')})`;
+  const match = [...(spec.sis ? [`t.source = 'sis'`] : []), ...spec.key.map((k) => `t.${k} = s.${k}`)].join(' and ');
+  const cols = spec.update;
+  const updated = await client.query(`update ${spec.table} t set (${cols.join(', ')}) = row(${cols.map((c) => `s.${c}`).join(', ')})
+    from ${src} where ${match} and (${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `s.${c}`).join(', ')})`);
+  const inserted = await client.query(`insert into ${spec.table} (${spec.sis ? 'source, ' : ''}${spec.columns.join(', ')})
+    select ${spec.sis ? `'sis'::record_source, ` : ''}${spec.columns.map((c) => `s.${c}`).join(', ')} from ${src}
+    where not exists (select 1 from ${spec.table} t where ${match})`);
+  // Fresh statistics after a large insert keep the later joins on hash plans (autovacuum may not have run yet).
+  if ((inserted.rowCount ?? 0) > 0) await client.query(`analyze ${spec.table}`);
   const staged = await client.query<{ n: string }>(`select count(*) as n from (${spec.staged}) s`);
+  counts.created = inserted.rowCount ?? 0;
+  counts.updated = Math.max(0, (updated.rowCount ?? 0) - counts.deactivated);
   counts.unchanged = Math.max(0, Number(staged.rows[0]?.n ?? 0) - counts.created - counts.updated - counts.deactivated);
   return counts;
+}
+
+/** Statistics for every table the apply joins, so a first sync into empty tables is not planned as tiny. */
+export async function analyzeRoster(client: pg.PoolClient): Promise<void> {
+  await client.query(`analyze orgs, academic_sessions, courses, classes, class_academic_sessions, staff, staff_schools,
+    students, student_schools, guardians, student_guardians, families, enrollments`);
 }
 
 /** Bulk: active SIS rows of `table` missing from staging (and not skipped) become inactive; never deleted. */

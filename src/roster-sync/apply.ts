@@ -1,6 +1,6 @@
 // Applies a staged export to the roster tables inside the caller's transaction, entity by entity, with counts.
 import type pg from 'pg';
-import { deactivateMissing, emptyCounts, upsert, type EntityCounts } from './apply-sql.ts';
+import { analyzeRoster, deactivateMissing, emptyCounts, upsert, type EntityCounts } from './apply-sql.ts';
 import type { ReadSummary } from './read-export.ts';
 import type { RosterFileKey } from './specs.ts';
 
@@ -17,7 +17,7 @@ export class MassDeactivationError extends Error {
 export interface ApplyOptions { massDeactivationThreshold: number; allowMassDeactivation: boolean }
 
 const sis = (alias: string, table: string, idExpr: string) =>
-  `(select id from ${table} ${alias} where ${alias}.source = 'sis' and ${alias}.sourced_id = ${idExpr})`;
+  `left join ${table} ${alias} on ${alias}.source = 'sis' and ${alias}.sourced_id = ${idExpr}`;
 const arr = (col: string) => `coalesce(array(select jsonb_array_elements_text(${col})), '{}')`;
 
 export async function applyStaged(client: pg.PoolClient, read: ReadSummary, options: ApplyOptions): Promise<ApplyCounts> {
@@ -25,6 +25,7 @@ export async function applyStaged(client: pg.PoolClient, read: ReadSummary, opti
   const counts: ApplyCounts = {};
   const deact = (table: string) => `select count(*) as n from stg s join ${table} t on t.source = 'sis' and t.sourced_id = s.sourced_id where s.status = 'inactive' and t.status = 'active'`;
 
+  await analyzeRoster(client);
   // The guard runs first, before anything is written.
   for (const [entity, table, stg] of [['students', 'students', 'stg_students'], ['staff', 'staff', 'stg_staff']] as const) {
     if (!bulk('users') || options.allowMassDeactivation) continue;
@@ -36,33 +37,34 @@ export async function applyStaged(client: pg.PoolClient, read: ReadSummary, opti
     }
   }
 
-  counts.orgs = await upsert(client, { table: 'orgs', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'name', 'type', 'identifier', 'metadata'],
-    select: `select 'sis', sourced_id, status::record_status, modified_at, name, type, identifier, metadata from stg_orgs`,
+  counts.orgs = await upsert(client, { table: 'orgs', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'name', 'type', 'identifier', 'metadata'],
+    select: `select sourced_id, status::record_status, modified_at, name, type, identifier, metadata from stg_orgs`,
     update: ['status', 'sis_modified_at', 'name', 'type', 'identifier', 'metadata'], staged: 'select 1 from stg_orgs',
     deactivating: deact('orgs').replace('stg s', 'stg_orgs s') });
   await client.query(`update orgs o set parent_id = p.id from stg_orgs s left join orgs p on p.source = 'sis' and p.sourced_id = s.parent_sourced_id
     where o.source = 'sis' and o.sourced_id = s.sourced_id and o.parent_id is distinct from p.id`);
 
-  counts.academicSessions = await upsert(client, { table: 'academic_sessions', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'title', 'type', 'start_date', 'end_date', 'school_year', 'metadata'],
-    select: `select 'sis', sourced_id, status::record_status, modified_at, title, type, start_date, end_date, school_year, metadata from stg_sessions`,
+  counts.academicSessions = await upsert(client, { table: 'academic_sessions', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'title', 'type', 'start_date', 'end_date', 'school_year', 'metadata'],
+    select: `select sourced_id, status::record_status, modified_at, title, type, start_date, end_date, school_year, metadata from stg_sessions`,
     update: ['status', 'sis_modified_at', 'title', 'type', 'start_date', 'end_date', 'school_year', 'metadata'], staged: 'select 1 from stg_sessions',
     deactivating: deact('academic_sessions').replace('stg s', 'stg_sessions s') });
   await client.query(`update academic_sessions o set parent_id = p.id from stg_sessions s left join academic_sessions p on p.source = 'sis' and p.sourced_id = s.parent_sourced_id
     where o.source = 'sis' and o.sourced_id = s.sourced_id and o.parent_id is distinct from p.id`);
 
-  counts.courses = await upsert(client, { table: 'courses', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'title', 'course_code', 'grades', 'subjects', 'org_id', 'school_year_id', 'metadata'],
-    select: `select 'sis', sourced_id, status::record_status, modified_at, title, course_code, ${arr('grades')}, ${arr('subjects')},
-      ${sis('o', 'orgs', 'org_sourced_id')}, ${sis('a', 'academic_sessions', 'school_year_sourced_id')}, metadata from stg_courses`,
+  counts.courses = await upsert(client, { table: 'courses', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'title', 'course_code', 'grades', 'subjects', 'org_id', 'school_year_id', 'metadata'],
+    select: `select s.sourced_id, s.status::record_status, s.modified_at, s.title, s.course_code, ${arr('s.grades')}, ${arr('s.subjects')},
+      o.id, a.id, s.metadata from stg_courses s ${sis('o', 'orgs', 's.org_sourced_id')} ${sis('a', 'academic_sessions', 's.school_year_sourced_id')}`,
     update: ['status', 'sis_modified_at', 'title', 'course_code', 'grades', 'subjects', 'org_id', 'school_year_id', 'metadata'],
     staged: 'select 1 from stg_courses', deactivating: deact('courses').replace('stg s', 'stg_courses s') });
 
-  counts.classes = await upsert(client, { table: 'classes', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'title', 'class_code', 'class_type', 'location', 'course_id', 'school_id', 'grades', 'subjects', 'periods', 'metadata'],
-    select: `select 'sis', sourced_id, status::record_status, modified_at, title, class_code, class_type, location,
-      ${sis('c', 'courses', 'course_sourced_id')}, ${sis('o', 'orgs', 'school_sourced_id')}, ${arr('grades')}, ${arr('subjects')}, ${arr('periods')}, metadata from stg_classes`,
+  counts.classes = await upsert(client, { table: 'classes', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'title', 'class_code', 'class_type', 'location', 'course_id', 'school_id', 'grades', 'subjects', 'periods', 'metadata'],
+    select: `select s.sourced_id, s.status::record_status, s.modified_at, s.title, s.class_code, s.class_type, s.location,
+      c.id, o.id, ${arr('s.grades')}, ${arr('s.subjects')}, ${arr('s.periods')}, s.metadata from stg_classes s
+      ${sis('c', 'courses', 's.course_sourced_id')} ${sis('o', 'orgs', 's.school_sourced_id')}`,
     update: ['status', 'sis_modified_at', 'title', 'class_code', 'class_type', 'location', 'course_id', 'school_id', 'grades', 'subjects', 'periods', 'metadata'],
     staged: 'select 1 from stg_classes', deactivating: deact('classes').replace('stg s', 'stg_classes s') });
   await client.query(`
@@ -77,25 +79,27 @@ export async function applyStaged(client: pg.PoolClient, read: ReadSummary, opti
     insert into class_academic_sessions (class_id, academic_session_id) select class_id, academic_session_id from wanted
     on conflict do nothing`);
 
-  const profiles = `(select jsonb_agg(p.profile order by p.sourced_id) from stg_user_profiles p where p.user_sourced_id = s.sourced_id and p.status = 'active')`;
-  const meta = `case when ${profiles} is null then s.metadata else s.metadata || jsonb_build_object('userProfiles', ${profiles}) end`;
-  counts.staff = await upsert(client, { table: 'staff', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
-    select: `select 'sis', sourced_id, status::record_status, modified_at, role, given_name, family_name, middle_name, preferred_first_name, identifier, username, email, phone, ${meta} from stg_staff s`,
+  // 1.2 userProfiles are kept in metadata.userProfiles; one grouped join rather than a lookup per person.
+  const profiles = `left join (select user_sourced_id, jsonb_agg(profile order by sourced_id) as profiles from stg_user_profiles
+    where status = 'active' group by user_sourced_id) up on up.user_sourced_id = s.sourced_id`;
+  const meta = `case when up.profiles is null then s.metadata else s.metadata || jsonb_build_object('userProfiles', up.profiles) end`;
+  counts.staff = await upsert(client, { table: 'staff', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
+    select: `select sourced_id, status::record_status, modified_at, role, given_name, family_name, middle_name, preferred_first_name, identifier, username, email, phone, ${meta} from stg_staff s ${profiles}`,
     update: ['status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
     staged: 'select 1 from stg_staff', deactivating: deact('staff').replace('stg s', 'stg_staff s') });
-  counts.students = await upsert(client, { table: 'students', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
-    select: `select 'sis', s.sourced_id, s.status::record_status, s.modified_at, s.given_name, s.family_name, s.middle_name, s.preferred_first_name, s.identifier, s.username, s.email, s.grade,
-      ${read.modes.demographics === 'absent' ? 'st.birth_date' : 'd.birth_date'}, ${sis('o', 'orgs', 's.school_sourced_id')}, ${meta}
+  counts.students = await upsert(client, { table: 'students', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
+    select: `select s.sourced_id, s.status::record_status, s.modified_at, s.given_name, s.family_name, s.middle_name, s.preferred_first_name, s.identifier, s.username, s.email, s.grade,
+      ${read.modes.demographics === 'absent' ? 'st.birth_date' : 'd.birth_date'}, o.id, ${meta}
       from stg_students s left join stg_demographics d on d.sourced_id = s.sourced_id
-      left join students st on st.source = 'sis' and st.sourced_id = s.sourced_id`,
+      left join students st on st.source = 'sis' and st.sourced_id = s.sourced_id ${sis('o', 'orgs', 's.school_sourced_id')} ${profiles}`,
     update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
     staged: 'select 1 from stg_students', deactivating: deact('students').replace('stg s', 'stg_students s') });
   // Guardians: preferred language, channel, interpreter need and notes are local fields and never written here.
-  counts.guardians = await upsert(client, { table: 'guardians', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
-    select: `select 'sis', sourced_id, status::record_status, modified_at, given_name, family_name, email, phone, sms_phone, ${meta} from stg_guardians s`,
+  counts.guardians = await upsert(client, { table: 'guardians', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
+    select: `select sourced_id, status::record_status, modified_at, given_name, family_name, email, phone, sms_phone, ${meta} from stg_guardians s ${profiles}`,
     update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
     staged: 'select 1 from stg_guardians', deactivating: deact('guardians').replace('stg s', 'stg_guardians s') });
 
@@ -108,9 +112,9 @@ export async function applyStaged(client: pg.PoolClient, read: ReadSummary, opti
     if (bulk(key)) counts[key]!.deactivated += await deactivateMissing(client, table, `select sourced_id from ${stg}`, key);
   }
 
-  counts.enrollments = await upsert(client, { table: 'enrollments', conflict: '(source, sourced_id)',
-    columns: ['source', 'sourced_id', 'status', 'sis_modified_at', 'class_id', 'school_id', 'role', 'student_id', 'staff_id', 'is_primary', 'begin_date', 'end_date', 'metadata'],
-    select: `select 'sis', s.sourced_id, s.status::record_status, s.modified_at, c.id, o.id, s.role,
+  counts.enrollments = await upsert(client, { table: 'enrollments', key: ['sourced_id'], sis: true,
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'class_id', 'school_id', 'role', 'student_id', 'staff_id', 'is_primary', 'begin_date', 'end_date', 'metadata'],
+    select: `select s.sourced_id, s.status::record_status, s.modified_at, c.id, o.id, s.role,
       case when s.role = 'student' then st.id end, case when s.role <> 'student' then sf.id end, s.is_primary, s.begin_date, s.end_date, s.metadata
       from stg_enrollments s join classes c on c.source = 'sis' and c.sourced_id = s.class_sourced_id
       join orgs o on o.source = 'sis' and o.sourced_id = s.school_sourced_id
@@ -131,7 +135,7 @@ async function applyMemberships(client: pg.PoolClient, isBulk: boolean): Promise
   for (const [table, person, stg, extra] of [['student_schools', 'student', 'stg_student_schools', ''], ['staff_schools', 'staff', 'stg_staff_schools', 'role']] as const) {
     const personTable = person === 'student' ? 'students' : 'staff';
     const cols = extra ? ['is_primary', 'status', extra] : ['is_primary', 'status'];
-    const r = await upsert(client, { table, conflict: `(${person}_id, school_id)`,
+    const r = await upsert(client, { table, key: [`${person}_id`, 'school_id'], sis: false,
       columns: [`${person}_id`, 'school_id', ...cols],
       select: `select distinct on (p.id, o.id) p.id, o.id, s.is_primary, s.status::record_status${extra ? ', s.role' : ''} from ${stg} s
         join ${personTable} p on p.source = 'sis' and p.sourced_id = s.${person}_sourced_id
@@ -139,10 +143,14 @@ async function applyMemberships(client: pg.PoolClient, isBulk: boolean): Promise
       update: cols, staged: `select distinct ${person}_sourced_id, school_sourced_id from ${stg}` });
     for (const k of ['created', 'updated', 'unchanged'] as const) c[k] += r[k];
     if (isBulk) {
-      const d = await client.query(`update ${table} m set status = 'inactive' from ${personTable} p
+      // The pairs the export lists, resolved to ids once, then one hashed anti-join (not a lookup per membership).
+      const d = await client.query(`with listed as materialized (
+          select p.id as person_id, o.id as school_id from ${stg} s
+          join ${personTable} p on p.source = 'sis' and p.sourced_id = s.${person}_sourced_id
+          join orgs o on o.source = 'sis' and o.sourced_id = s.school_sourced_id)
+        update ${table} m set status = 'inactive' from ${personTable} p
         where m.${person}_id = p.id and p.source = 'sis' and m.status = 'active'
-        and not exists (select 1 from ${stg} s join orgs o on o.source = 'sis' and o.sourced_id = s.school_sourced_id
-          where s.${person}_sourced_id = p.sourced_id and o.id = m.school_id)`);
+        and not exists (select 1 from listed l where l.person_id = m.${person}_id and l.school_id = m.school_id)`);
       c.deactivated += d.rowCount ?? 0;
     }
   }
@@ -150,7 +158,7 @@ async function applyMemberships(client: pg.PoolClient, isBulk: boolean): Promise
 }
 
 async function applyLinks(client: pg.PoolClient, isBulk: boolean): Promise<EntityCounts> {
-  const c = await upsert(client, { table: 'student_guardians', conflict: '(student_id, guardian_id)',
+  const c = await upsert(client, { table: 'student_guardians', key: ['student_id', 'guardian_id'], sis: false,
     columns: ['student_id', 'guardian_id', 'source', 'status', 'relationship'],
     select: `select st.id, g.id, 'sis'::record_source, 'active'::record_status, l.relationship from stg_links l
       join students st on st.source = 'sis' and st.sourced_id = l.student_sourced_id
@@ -181,7 +189,8 @@ async function applyFamilies(client: pg.PoolClient): Promise<EntityCounts> {
     group by household, family_id order by household, count(*) desc, family_id;
     insert into hh_family (household, family_id)
     select h.household, gen_random_uuid() from (select distinct household from hh) h
-    where not exists (select 1 from hh_family f where f.household = h.household);`);
+    where not exists (select 1 from hh_family f where f.household = h.household);
+    analyze hh; analyze hh_family;`);
   const created = await client.query(`insert into families (id, source, name)
     select f.family_id, 'sis', coalesce(min(hh.family_name), 'Household') || ' household' from hh_family f join hh using (household)
     where not exists (select 1 from families x where x.id = f.family_id) group by f.family_id`);

@@ -2,7 +2,11 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
-import { loadConfig } from '../config.ts';
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { resolveDatabase } from '../db/connect.ts';
+import { createDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrator.ts';
 import { createSyncRun, runSync } from './sync-service.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: {
@@ -15,13 +19,26 @@ if (!location) {
   process.stderr.write('usage: roster:sync -- <dir-or-zip> [--dry-run] [--lenient] [--allow-mass-deactivation]\n');
   process.exit(2);
 }
-const config = loadConfig();
-const url = process.env.DATABASE_URL;
-if (!url) {
-  process.stderr.write('roster:sync needs DATABASE_URL (the server the API uses)\n');
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`Configuration error: ${error.message}\n`);
   process.exit(2);
 }
-const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'kinship-roster-sync' });
+// The same database `npm start` uses: DATABASE_URL, or the embedded server under the data directory.
+const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, process.stderr);
+const database = await resolveDatabase(config, log);
+if (config.migrateOnStart) {
+  const { db } = createDatabase({ connectionString: database.url, poolMax: 1 });
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+const pool = new pg.Pool({ connectionString: database.url, max: 2, application_name: 'kinship-roster-sync' });
 const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{phase} {file} {value} rows', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
 bar?.start(0, 0, { phase: 'read', file: '' });
 const options = { dryRun: values['dry-run'], lenient: values.lenient, allowMassDeactivation: values['allow-mass-deactivation'],
@@ -31,6 +48,7 @@ const runId = await createSyncRun(pool, location, options);
 const result = await runSync(pool, runId, location, options);
 bar?.stop();
 await pool.end();
+await database.stop();
 
 const out = process.stdout;
 out.write(`sync ${result.id}: ${result.status}${values['dry-run'] ? ' (dry run, rolled back)' : ''}, OneRoster ${result.version ?? '?'}\n`);

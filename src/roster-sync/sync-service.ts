@@ -52,6 +52,19 @@ async function loadExisting(client: pg.PoolClient): Promise<ExistingRoster> {
     classes: await ids('classes'), users };
 }
 
+/** ROSTER_SYNC_TRACE=1: statements slower than 100 ms go to stderr with their duration (for profiling). */
+function traceSlowQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if (typeof args[0] !== 'string' || typeof args[args.length - 1] === 'function') return query(...args);
+    const started = Date.now();
+    return (query(...args) as Promise<unknown>).finally(() => {
+      const ms = Date.now() - started;
+      if (ms >= 100) process.stderr.write(`[${ms} ms] ${(args[0] as string).replace(/\s+/g, ' ').slice(0, 220)}\n`);
+    });
+  };
+}
+
 /** Runs a sync recorded as `runId` (created with createSyncRun). Never throws for a bad export: it is recorded. */
 export async function runSync(pool: pg.Pool, runId: string, location: string, options: SyncOptions): Promise<SyncResult> {
   const started = Date.now();
@@ -60,8 +73,11 @@ export async function runSync(pool: pg.Pool, runId: string, location: string, op
   await pool.query(`update sync_runs set status = 'running', started_at = now() where id = $1`, [runId]);
   let result: Omit<SyncResult, 'id' | 'timings'>;
   const client = await pool.connect();
+  if (process.env.ROSTER_SYNC_TRACE) traceSlowQueries(client);
   try {
     await client.query('begin');
+    // Staging joins hash hundreds of thousands of rows: give this transaction room so they stay in memory.
+    await client.query(`set local work_mem = '64MB'`);
     await client.query('select pg_advisory_xact_lock($1)', [SYNC_LOCK_KEY]);
     let t = lap('lock', started);
     const existing = await loadExisting(client);
