@@ -1,0 +1,93 @@
+// Change feed throughput: generates events, then reads them all over HTTP the way a warehouse does, and reports events/s.
+// Usage: node --import tsx bench/change-feed.ts [events=200000] ; BENCH_CHANGES_DATABASE_URL picks the database.
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrator.ts';
+
+const EVENTS = Number(process.argv[2] ?? 200_000);
+const TRIGGER_ROWS = 50_000;
+const url = new URL(process.env.BENCH_CHANGES_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinship_bench_changes');
+const name = url.pathname.slice(1);
+const adminUrl = new URL(url);
+adminUrl.pathname = '/postgres';
+
+const admin = new pg.Client({ connectionString: adminUrl.toString() });
+await admin.connect();
+await admin.query(`drop database if exists ${name} with (force)`);
+await admin.query(`create database ${name}`);
+await admin.end();
+const { db } = createDatabase({ connectionString: url.toString(), poolMax: 1 });
+await migrateToLatest(db);
+await db.destroy();
+
+const client = new pg.Client({ connectionString: url.toString() });
+await client.connect();
+const timed = async (label: string, text: string) => {
+  const started = performance.now();
+  await client.query(text);
+  const ms = performance.now() - started;
+  console.log(`${label}: ${ms.toFixed(0)} ms`);
+  return ms;
+};
+
+// What the trigger costs a bulk write (a roster sync): the same insert with triggers on and off.
+const withTriggers = await timed(`insert ${TRIGGER_ROWS} families (with change events)`,
+  `insert into families (name) select 'Family ' || i from generate_series(1, ${TRIGGER_ROWS}) i`);
+await client.query(`set session_replication_role = replica`);
+const withoutTriggers = await timed(`insert ${TRIGGER_ROWS} families (triggers off)`,
+  `insert into families (name) select 'Family ' || i from generate_series(1, ${TRIGGER_ROWS}) i`);
+await client.query(`set session_replication_role = origin`);
+console.log(`trigger overhead: ${(((withTriggers - withoutTriggers) * 1000) / TRIGGER_ROWS).toFixed(1)} µs per row`);
+
+// The events to read: shaped like contact log and student rows, three in four about a student, 100 per transaction.
+await client.query(`truncate change_events`);
+await timed(`generate ${EVENTS} events`, `
+  insert into change_events (txid, entity_type, entity_id, operation, data, student_id, occurred_at)
+  select (1000 + i / 100)::text::xid8,
+    (array['contactLog','progressEvent','student','goal'])[1 + i % 4],
+    gen_random_uuid(),
+    (array['create','update','update','delete'])[1 + (i / 4) % 4],
+    case when (i / 4) % 4 = 3 then null else jsonb_build_object(
+      'id', gen_random_uuid(), 'student_id', gen_random_uuid(), 'author_id', gen_random_uuid(),
+      'occurred_at', now() - i * interval '1 minute', 'channel', 'phone', 'direction', 'outbound', 'purpose', 'strength',
+      'summary', repeat('Talked about a good week at school. ', 4), 'family_input', 'Mom says thank you.',
+      'staff_note', null, 'language', 'es', 'interpreter_used', true, 'duration_minutes', 10, 'follow_up_due', null,
+      'follow_up_done_at', null, 'visibility', 'family', 'guardian_ids', jsonb_build_array(gen_random_uuid()),
+      'created_at', now(), 'updated_at', now()) end,
+    case when i % 4 = 1 then null else gen_random_uuid() end,
+    now()
+  from generate_series(1, ${EVENTS}) i`);
+await client.query('vacuum analyze change_events');
+await client.end();
+
+const config = { ...loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }),
+  webhooks: { workerEnabled: false } };
+const app = await buildApp(config);
+const address = await app.listen({ host: '127.0.0.1', port: 0 });
+const token = app.jwt.sign({ role: 'district_admin', sub: 'bench' }, { expiresIn: '1h' });
+
+/** Reads the whole feed page by page over HTTP; returns events/s. */
+async function readAll(label: string, query = ''): Promise<number> {
+  let after: string | null = null;
+  let count = 0;
+  const started = performance.now();
+  for (;;) {
+    const response: Response = await fetch(`${address}/v1/changes?limit=1000${query}${after ? `&after=${after}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { data: unknown[]; page: { nextCursor: string | null; hasMore: boolean } };
+    count += page.data.length;
+    after = page.page.nextCursor;
+    if (!page.page.hasMore) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rate = count / seconds;
+  console.log(`${label}: ${count} events in ${seconds.toFixed(2)} s = ${Math.round(rate)} events/s`);
+  return rate;
+}
+
+await readAll('full feed, cold');
+await readAll('full feed, warm');
+await readAll('one type (contactLog)', '&types=contactLog');
+await app.close();
