@@ -22,6 +22,30 @@ export interface Config {
     maxDepth: number;
     maxCost: number;
   };
+  http: {
+    /** Requests per principal (or IP, before authentication) per window. */
+    rateLimitMax: number;
+    rateLimitWindowMs: number;
+    /** Answer 503 with Retry-After while the event loop lags more than this. */
+    maxEventLoopDelayMs: number;
+    /** Origins allowed by CORS; empty = no CORS headers. */
+    corsOrigins: string[];
+  };
+  webhooks: {
+    /** Run the delivery worker in this process. */
+    workerEnabled: boolean;
+    pollIntervalMs: number;
+    /** Events delivered per webhook per turn, in order. */
+    batchSize: number;
+    /** Webhooks served at once by one worker. */
+    concurrency: number;
+    timeoutMs: number;
+    /** First retry delay; doubles per failure, with jitter, up to retryMaxDelayMs. */
+    retryBaseMs: number;
+    retryMaxDelayMs: number;
+    /** Consecutive failures after which a webhook is paused. */
+    pauseAfterFailures: number;
+  };
   /** How live-update events travel: in-process (one instance) or PostgreSQL LISTEN/NOTIFY (several instances). */
   eventBus: 'memory' | 'postgres';
   roster: {
@@ -101,6 +125,22 @@ function readDatabaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+function readOrigins(env: Env, name: string): string[] {
+  const raw = readString(env, name);
+  if (raw === undefined) return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) throw new ConfigError(name, `must be a comma-separated list of origins like https://app.example.org (got "${origin}")`);
+  }
+  return origins;
+}
+
 /** Builds the Config from an environment (process.env by default). Throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = readEnum(env, 'NODE_ENV', NODE_ENVS, 'development');
@@ -135,6 +175,22 @@ export function loadConfig(env: Env = process.env): Config {
     graphql: {
       maxDepth: readInt(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxCost: readInt(env, 'GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
+    },
+    http: {
+      rateLimitMax: readInt(env, 'RATE_LIMIT_MAX', 1200, 1, 10_000_000),
+      rateLimitWindowMs: readInt(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
+      maxEventLoopDelayMs: readInt(env, 'MAX_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000),
+      corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
+    },
+    webhooks: {
+      workerEnabled: readBool(env, 'WEBHOOK_WORKER_ENABLED', true),
+      pollIntervalMs: readInt(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 3_600_000),
+      batchSize: readInt(env, 'WEBHOOK_BATCH_SIZE', 100, 1, 10_000),
+      concurrency: readInt(env, 'WEBHOOK_CONCURRENCY', 8, 1, 256),
+      timeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+      retryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10, 86_400_000),
+      retryMaxDelayMs: readInt(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 6 * 3_600_000, 10, 7 * 86_400_000),
+      pauseAfterFailures: readInt(env, 'WEBHOOK_PAUSE_AFTER_FAILURES', 20, 1, 10_000),
     },
     eventBus: readEnum(env, 'EVENT_BUS', ['memory', 'postgres'] as const, 'memory'),
     roster: {

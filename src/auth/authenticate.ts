@@ -67,6 +67,8 @@ export const authenticationPlugin = fp(async (app: FastifyInstance, opts: { conf
   // Replies from the hook itself, so /graphql (whose route has mercurius's own error handler) answers like /v1.
   app.addHook('onRequest', async (request, reply) => {
     if (!PROTECTED.test(request.url)) return;
+    // CORS preflights carry no credentials by design; they reveal nothing and reach no handler.
+    if (request.method === 'OPTIONS') return;
     // A browser cannot set headers on a WebSocket upgrade: subscriptions authenticate in connection_init instead.
     if (request.headers.upgrade?.toLowerCase() === 'websocket' && request.headers.authorization === undefined) return;
     try {

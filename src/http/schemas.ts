@@ -65,6 +65,8 @@ export const ErrorResponses = {
   401: problemRef('Missing, invalid or expired bearer token'),
   403: problemRef('The token does not allow this operation'),
   404: problemRef('No such record, or not visible to the caller'),
+  429: problemRef('Rate limit reached (see RateLimit-* and Retry-After)'),
+  503: problemRef('Overloaded or the database is unreachable (see Retry-After)'),
 } as const;
 
 export const WriteErrorResponses = {

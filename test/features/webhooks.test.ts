@@ -4,10 +4,10 @@ import { createHmac } from 'node:crypto';
 import t from 'tap';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
-import type { Config } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { startSeededApp, testConfig } from '../helpers/app.ts';
 
-const fast = { webhooks: { pollIntervalMs: 20, retryBaseMs: 20, retryMaxDelayMs: 100, pauseAfterFailures: 3, timeoutMs: 5000 } } as unknown as Partial<Config>;
+const fast: Partial<Config> = { webhooks: { ...loadConfig({}).webhooks, pollIntervalMs: 20, retryBaseMs: 20, retryMaxDelayMs: 100, pauseAfterFailures: 3, timeoutMs: 5000 } };
 
 interface Received { path: string; headers: http.IncomingHttpHeaders; raw: string; body: { id: number; type: string; operation: string; entityId: string; data: Record<string, unknown> | null } }
 
