@@ -19,6 +19,8 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '20261125_0002_partnership': ['contact_log_guardians', 'contact_logs', 'goal_participants', 'goal_strategies',
     'goals', 'progress_events', 'resource_shares', 'strategy_resources'],
   '20261125_0003_operations': ['audit_events', 'idempotency_keys', 'sync_runs'],
+  '20261126_0100_change-feed': ['change_events'],
+  '20261126_0101_webhooks': ['webhook_deliveries', 'webhooks'],
 };
 const ALL_TABLES = Object.values(TABLES_BY_MIGRATION).flat().sort();
 
