@@ -68,6 +68,6 @@ t.test('student-level reports', async (t) => {
     const csv = await app.inject({ url: `/v1/reports/goal-progress?goalId=${fixtures.goalA}`, headers: { ...as.districtAdmin, accept: 'text/csv' } });
     const lines = csv.body.trimEnd().split('\r\n');
     t.equal(lines.length, 2);
-    t.ok(lines[1]!.includes(',"Calm starts, ""mornings"", at home",active,count,1,10,0.9231,toward_target,3,'), lines[1]);
+    t.ok(lines[1]!.includes(',"Calm starts, ""mornings"", at home",active,count,1,10,0.9231,toward_target,3,'), String(lines[1]));
   });
 });
