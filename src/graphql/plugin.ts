@@ -32,7 +32,12 @@ declare module 'mercurius' {
 
 /** The service context for a resolver or loader: the same callers and rules as REST. */
 export function serviceContext(context: MercuriusContext): ServiceContext {
-  return { db: context.db, principal: context.principal, requestId: context.requestId, log: context.reply.request.log };
+  const log = context.reply.request.log;
+  return {
+    db: context.db, principal: context.principal, requestId: context.requestId, log,
+    // Writes through GraphQL announce their events like REST writes do (after commit, through inTransaction).
+    publish: (event) => void context.app.events.publish([event]).catch((error: unknown) => log.warn({ err: error }, 'could not publish an event')),
+  };
 }
 
 const CODE_FOR_STATUS: Record<number, string> = {

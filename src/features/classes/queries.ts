@@ -5,6 +5,7 @@ import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Classes, DB } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
+import { firstRowsPerParent } from '../../graphql/batch.ts';
 import { afterTitle, containsPattern } from '../students/roster-common.ts';
 import type { ClassListQuery } from './schemas.ts';
 
@@ -69,4 +70,27 @@ export async function listClassRows(db: Executor, principal: Principal, filter: 
   }
   if (after) query = query.where(afterTitle('c.title', 'c.id', after));
   return query.orderBy('c.title').orderBy('c.id').limit(limit + 1).execute();
+}
+
+/** Visible classes by id. */
+export async function findClassRows(db: Executor, principal: Principal, ids: string[]): Promise<ClassRow[]> {
+  if (ids.length === 0) return [];
+  return visibleClasses(db, principal).where('c.id', 'in', ids).execute();
+}
+
+/** Visible classes each student is actively enrolled in, by title. */
+export async function listClassRowsOfStudents(db: Executor, principal: Principal, studentIds: string[]): Promise<Array<ClassRow & { parentId: string }>> {
+  if (studentIds.length === 0) return [];
+  return visibleClasses(db, principal).innerJoin('enrollments as be', 'be.classId', 'c.id').select('be.studentId as parentId')
+    .where('be.studentId', 'in', studentIds).where('be.status', '=', 'active').where('be.role', '=', 'student')
+    .orderBy('c.title').orderBy('c.id').execute() as Promise<Array<ClassRow & { parentId: string }>>;
+}
+
+/** Visible classes of each school by title: the first limit+1 per school in one windowed query. */
+export async function listClassRowsOfSchools(db: Executor, principal: Principal, schoolIds: string[],
+  after: CursorKey | undefined, limit: number): Promise<ClassRow[]> {
+  if (schoolIds.length === 0) return [];
+  let inner = visibleClasses(db, principal).where('c.schoolId', 'in', schoolIds);
+  if (after) inner = inner.where(afterTitle('c.title', 'c.id', after));
+  return firstRowsPerParent(db, inner, 'c.schoolId', sql`c.title, c.id`, 'schoolId', limit);
 }

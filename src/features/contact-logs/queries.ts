@@ -5,6 +5,7 @@ import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ContactLogs } from '../../db/types.ts';
 import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
+import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { ContactLogListQuery } from './schemas.ts';
 
 export type ContactLogRow = Selectable<ContactLogs> & { guardianIds: string[]; cursorAt: string };
@@ -87,4 +88,21 @@ export async function updateContactLogRow(db: Executor, id: string, values: Upda
 
 export async function deleteContactLogRow(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('contactLogs').where('id', '=', id).execute();
+}
+
+/** Filters a relation (Student.contactLogs) offers. */
+export interface ContactLogRelationFilter {
+  purpose?: string;
+  visibility?: 'staff' | 'family';
+}
+
+/** Each student's visible logs, newest first: the first limit+1 per student in one windowed query. */
+export async function listContactLogRowsOfStudents(db: Executor, principal: Principal, studentIds: string[], filter: ContactLogRelationFilter,
+  after: CursorKey | undefined, limit: number): Promise<ContactLogRow[]> {
+  if (studentIds.length === 0) return [];
+  let inner = visibleContactLogs(db, principal).where('cl.studentId', 'in', studentIds);
+  if (filter.purpose) inner = inner.where('cl.purpose', '=', filter.purpose);
+  if (filter.visibility) inner = inner.where('cl.visibility', '=', filter.visibility);
+  if (after) inner = inner.where(afterTimeKey('cl.occurredAt', 'cl.id', after, 'desc'));
+  return firstRowsPerParent(db, inner, 'cl.studentId', sql`cl.occurred_at desc, cl.id desc`, 'studentId', limit);
 }

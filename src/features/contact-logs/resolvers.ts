@@ -4,6 +4,10 @@ import { etagOf } from '../../http/etag.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { studentSubscription } from '../../graphql/subscriptions.ts';
+import { loadOptional } from '../../graphql/batch.ts';
+import { getGuardiansByIds } from '../guardians/service.ts';
+import { getStaffByIds } from '../staff/service.ts';
+import { getStudentsByIds } from '../students/service.ts';
 import { validateInput } from '../../graphql/validate.ts';
 import { ContactLogCreate, ContactLogListQuery, ContactLogPatch, type ContactLog } from './schemas.ts';
 import { createContactLog, deleteContactLog, getContactLog, listContactLogs, updateContactLog } from './service.ts';
@@ -35,6 +39,20 @@ export const contactLogGraphQL: GraphQLFeature = {
     ContactLog: {
       etag: (log: ContactLog) => etagOf(log),
       staffNote: (log: ContactLog) => log.staffNote ?? null,
+    },
+  },
+  loaders: {
+    ContactLog: {
+      student: async (queries: Array<{ obj: ContactLog }>, ctx: Ctx) =>
+        loadOptional(queries.map((q) => q.obj.studentId), (ids) => getStudentsByIds(serviceContext(ctx), ids)),
+      author: async (queries: Array<{ obj: ContactLog }>, ctx: Ctx) =>
+        loadOptional(queries.map((q) => q.obj.authorId), (ids) => getStaffByIds(serviceContext(ctx), ids)),
+      guardians: async (queries: Array<{ obj: ContactLog }>, ctx: Ctx) => {
+        const all = [...new Set(queries.flatMap((q) => q.obj.guardianIds))];
+        const found = await loadOptional(all, (ids) => getGuardiansByIds(serviceContext(ctx), ids));
+        const byId = new Map(all.map((id, i) => [id, found[i]]));
+        return queries.map((q) => q.obj.guardianIds.flatMap((id) => byId.get(id) ?? []));
+      },
     },
   },
 };

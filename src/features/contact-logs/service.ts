@@ -5,10 +5,11 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ForbiddenError, NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
 import { assertGuardiansLinked, assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import {
-  deleteContactLogRow, findContactLog, insertContactLog, listContactLogRows, replaceContactLogGuardians,
-  updateContactLogRow, type ContactLogRow,
+  deleteContactLogRow, findContactLog, insertContactLog, listContactLogRows, listContactLogRowsOfStudents, replaceContactLogGuardians,
+  updateContactLogRow, type ContactLogRelationFilter, type ContactLogRow,
 } from './queries.ts';
 import type { ContactLog, ContactLogCreate, ContactLogListQuery, ContactLogPatch } from './schemas.ts';
 
@@ -121,4 +122,16 @@ export async function deleteContactLog(ctx: ServiceContext, id: string, ifMatch?
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+
+/** Each student's visible contact logs, newest first, one page per student (one query, one audit insert). */
+export async function listContactLogsOfStudents(ctx: ServiceContext, studentIds: readonly string[], filter: ContactLogRelationFilter,
+  params: RelationPage): Promise<Array<Page<ContactLog>>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const limit = pageLimit(params);
+  const rows = await listContactLogRowsOfStudents(ctx.db, ctx.principal, distinct(studentIds), filter, decodeCursor(params.cursor), limit);
+  const pages = pagesByParent(studentIds, rows, (r) => r.studentId, limit, (r) => [r.cursorAt, r.id], (r) => contactLogRowToApi(r, familyOnly(ctx.principal)));
+  await audit(ctx, pages.flatMap((p) => p.data).map((r) => ({ action: 'list', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
+  return pages;
+}
+
 export { visibleContactLogs } from './queries.ts';

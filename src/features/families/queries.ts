@@ -59,3 +59,9 @@ export async function insertFamily(db: Executor, values: Insertable<Families>): 
 export async function familyExists(db: Executor, id: string): Promise<boolean> {
   return (await db.selectFrom('families').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
+
+/** Visible families by id, with their visible members. */
+export async function findFamilyRows(db: Executor, principal: Principal, ids: string[]): Promise<FamilyRow[]> {
+  if (ids.length === 0) return [];
+  return visibleFamilies(db, principal).where('f.id', 'in', ids).execute();
+}

@@ -5,7 +5,8 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { assertRosterCreator, rosterFieldsToApi } from '../students/roster-common.ts';
-import { familyExists, findFamily, insertFamily, listFamilyRows, type FamilyRow } from './queries.ts';
+import { byIds, distinct } from '../../graphql/batch.ts';
+import { familyExists, findFamily, findFamilyRows, insertFamily, listFamilyRows, type FamilyRow } from './queries.ts';
 import type { Family, FamilyCreate, FamilyListQuery } from './schemas.ts';
 
 const RECORD = 'family';
@@ -56,4 +57,13 @@ export async function createFamily(ctx: ServiceContext, input: FamilyCreate): Pr
 /** For other roster features: does this id name a family? */
 export async function isFamily(ctx: ServiceContext, id: string): Promise<boolean> {
   return familyExists(ctx.db, id);
+}
+
+/** Visible families by id, in the order of the ids (null where not visible); one audited read. */
+export async function getFamiliesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<Family | null>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const rows = await findFamilyRows(ctx.db, ctx.principal, distinct(ids));
+  const families = rows.map((r) => familyRowToApi(r, familyOnly(ctx.principal)));
+  await audit(ctx, auditRecords('read', families));
+  return byIds(ids, families, (f) => f);
 }

@@ -96,3 +96,36 @@ export async function updateStrategyRow(db: Executor, id: string, values: Update
 export async function deleteStrategyRow(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('goalStrategies').where('id', '=', id).execute();
 }
+
+/** The participants of many goals (names, and a guardian's relationship to each goal's student), oldest first. */
+export async function listParticipantRowsOfGoals(db: Executor, goalIds: string[]): Promise<ParticipantRow[]> {
+  if (goalIds.length === 0) return [];
+  return db.selectFrom('goalParticipants as p')
+    .innerJoin('goals as pgoal', 'pgoal.id', 'p.goalId')
+    .leftJoin('guardians as pg', 'pg.id', 'p.guardianId')
+    .leftJoin('staff as ps', 'ps.id', 'p.staffId')
+    .leftJoin('students as pst', 'pst.id', 'p.studentId')
+    .leftJoin('studentGuardians as psg', (join) => join.onRef('psg.guardianId', '=', 'p.guardianId').onRef('psg.studentId', '=', 'pgoal.studentId'))
+    .selectAll('p')
+    .select([
+      sql<string>`case p.participant_type
+        when 'guardian' then pg.given_name || ' ' || pg.family_name
+        when 'staff' then coalesce(ps.preferred_first_name, ps.given_name) || ' ' || ps.family_name
+        else coalesce(pst.preferred_first_name, pst.given_name) || ' ' || pst.family_name end`.as('name'),
+      'psg.relationship',
+      preciseTime('p.createdAt').as('createdAtKey'),
+    ])
+    .where('p.goalId', 'in', goalIds)
+    .orderBy('p.createdAt', 'asc').orderBy('p.id', 'asc').execute() as Promise<ParticipantRow[]>;
+}
+
+/** The strategies of many goals, oldest first. */
+export async function listStrategyRowsOfGoals(db: Executor, goalIds: string[]): Promise<StrategyRow[]> {
+  if (goalIds.length === 0) return [];
+  return db.selectFrom('goalStrategies as s')
+    .innerJoin('strategyResources as r', 'r.id', 's.resourceId')
+    .selectAll('s')
+    .select(['r.title as resourceTitle', 'r.kind as resourceKind', preciseTime('s.createdAt').as('createdAtKey')])
+    .where('s.goalId', 'in', goalIds)
+    .orderBy('s.createdAt', 'asc').orderBy('s.id', 'asc').execute();
+}

@@ -9,11 +9,12 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts
 import { assertGuardiansLinked } from '../students/references.ts';
 import { loadGoalForRead, loadGoalForWrite, mayEditGoal } from './access.ts';
 import {
-  deleteParticipantRow, findParticipant, insertParticipant, listParticipantRows, participantExists, setParticipantInput,
+  deleteParticipantRow, findParticipant, insertParticipant, listParticipantRows, listParticipantRowsOfGoals, participantExists, setParticipantInput,
   type ParticipantRow,
 } from './part-queries.ts';
 import type { GoalParticipant, GoalParticipantCreate, GoalPartListQuery } from './part-schemas.ts';
-import { findGoal, type GoalRow } from './queries.ts';
+import { listsByParent } from '../../graphql/batch.ts';
+import { findGoal, findGoalRows, type GoalRow } from './queries.ts';
 
 const RECORD = 'goalParticipant';
 
@@ -139,4 +140,13 @@ export async function putGoalParticipantInput(ctx: ServiceContext, goalId: strin
     await audit(tx, [{ action: 'update', recordType: RECORD, recordId: participantId, studentId: goal.studentId }]);
     return participantRowToApi(await participantOf(tx, goal, participantId), tx.principal);
   });
+}
+
+/** The participants of each goal the caller may see (two queries and one audit insert for all the goals). */
+export async function listParticipantsOfGoals(ctx: ServiceContext, goalIds: readonly string[]): Promise<GoalParticipant[][]> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const goals = new Map((await findGoalRows(ctx.db, ctx.principal, [...new Set(goalIds)])).map((g) => [g.id, g]));
+  const rows = await listParticipantRowsOfGoals(ctx.db, [...goals.keys()]);
+  await audit(ctx, rows.map((p) => ({ action: 'list', recordType: RECORD, recordId: p.id, studentId: goals.get(p.goalId)!.studentId })));
+  return listsByParent(goalIds, rows, (r) => r.goalId, (r) => participantRowToApi(r, ctx.principal));
 }

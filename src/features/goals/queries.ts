@@ -5,6 +5,7 @@ import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Goals } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
+import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { GoalListQuery } from './schemas.ts';
 
 /** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */
@@ -100,4 +101,27 @@ export async function goalHasProgressEvents(db: Executor, id: string): Promise<b
 export async function isStaffParticipant(db: Executor, goalId: string, staffId: string): Promise<boolean> {
   const row = await db.selectFrom('goalParticipants').select('id').where('goalId', '=', goalId).where('staffId', '=', staffId).executeTakeFirst();
   return row !== undefined;
+}
+
+/** Visible goals by id. */
+export async function findGoalRows(db: Executor, principal: Principal, ids: string[]): Promise<GoalRow[]> {
+  if (ids.length === 0) return [];
+  return visibleGoals(db, principal).where('g.id', 'in', ids).execute();
+}
+
+/** Filters a relation (Student.goals) offers. */
+export interface GoalRelationFilter {
+  status?: string;
+  domain?: string;
+}
+
+/** Each student's visible goals, newest first: the first limit+1 per student in one windowed query. */
+export async function listGoalRowsOfStudents(db: Executor, principal: Principal, studentIds: string[], filter: GoalRelationFilter,
+  after: CursorKey | undefined, limit: number): Promise<GoalRow[]> {
+  if (studentIds.length === 0) return [];
+  let inner = visibleGoals(db, principal).where('g.studentId', 'in', studentIds);
+  if (filter.status) inner = inner.where('g.status', '=', filter.status);
+  if (filter.domain) inner = inner.where('g.domain', '=', filter.domain);
+  if (after) inner = inner.where(sql<boolean>`(g.created_at, g.id) < (${String(after[0])}::timestamptz, ${after[1]}::uuid)`);
+  return firstRowsPerParent(db, inner, 'g.studentId', sql`g.created_at desc, g.id desc`, 'studentId', limit);
 }

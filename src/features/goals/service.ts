@@ -9,7 +9,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../http/errors.
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import { loadGoalForRead, loadGoalForWrite } from './access.ts';
-import { deleteGoalRow, findGoal, goalHasProgressEvents, insertGoal, listGoalRows, updateGoalRow, type GoalRow } from './queries.ts';
+import { byIds, distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { deleteGoalRow, findGoal, findGoalRows, listGoalRowsOfStudents, type GoalRelationFilter, goalHasProgressEvents, insertGoal, listGoalRows, updateGoalRow, type GoalRow } from './queries.ts';
 import { assertMeasure, assertStatusMove, REOPENABLE, type GoalMeasure } from './rules.ts';
 import type { Goal, GoalCreate, GoalListQuery, GoalPatch, GoalStatus } from './schemas.ts';
 
@@ -107,6 +108,7 @@ export async function updateGoal(ctx: ServiceContext, id: string, patch: GoalPat
     const statusChanged = patch.status !== undefined && patch.status !== current.status;
     await updateGoalRow(tx.db, id, patch as Updateable<Goals>, statusChanged);
     await audit(tx, [{ action: 'update', recordType: RECORD, recordId: id, studentId: row.studentId }]);
+    if (statusChanged) tx.publish?.({ topic: 'goalStatusChanged', studentId: row.studentId, recordId: id });
     return reread(tx, id);
   });
 }
@@ -121,6 +123,7 @@ export async function reopenGoal(ctx: ServiceContext, id: string, ifMatch?: stri
     }
     await updateGoalRow(tx.db, id, { status: 'active' }, true);
     await audit(tx, [{ action: 'update', recordType: RECORD, recordId: id, studentId: row.studentId }]);
+    tx.publish?.({ topic: 'goalStatusChanged', studentId: row.studentId, recordId: id });
     return reread(tx, id);
   });
 }
@@ -140,4 +143,24 @@ export async function deleteGoal(ctx: ServiceContext, id: string, ifMatch?: stri
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+
+/** Visible goals by id, in the order of the ids (null where not visible); one audited read. */
+export async function getGoalsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<Goal | null>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const rows = await findGoalRows(ctx.db, ctx.principal, distinct(ids));
+  await audit(ctx, rows.map((r) => ({ action: 'read', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
+  return byIds(ids, rows, goalRowToApi);
+}
+
+/** Each student's visible goals, newest first, one page per student (one query, one audit insert). */
+export async function listGoalsOfStudents(ctx: ServiceContext, studentIds: readonly string[], filter: GoalRelationFilter,
+  params: RelationPage): Promise<Array<Page<Goal>>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const limit = pageLimit(params);
+  const rows = await listGoalRowsOfStudents(ctx.db, ctx.principal, distinct(studentIds), filter, decodeCursor(params.cursor), limit);
+  const pages = pagesByParent(studentIds, rows, (r) => r.studentId, limit, (r) => [r.createdAtKey, r.id], goalRowToApi);
+  await audit(ctx, pages.flatMap((p) => p.data).map((g) => ({ action: 'list', recordType: RECORD, recordId: g.id, studentId: g.studentId })));
+  return pages;
+}
+
 export { visibleGoals } from './queries.ts';

@@ -7,10 +7,12 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts
 import { assertResourceUsable } from '../strategy-resources/references.ts';
 import { loadGoalForRead, loadGoalForWrite } from './access.ts';
 import {
-  deleteStrategyRow, findStrategy, insertStrategy, listStrategyRows, strategyExists, updateStrategyRow, type StrategyRow,
+  deleteStrategyRow, findStrategy, insertStrategy, listStrategyRows, listStrategyRowsOfGoals, strategyExists, updateStrategyRow, type StrategyRow,
 } from './part-queries.ts';
 import type { GoalPartListQuery, GoalStrategy, GoalStrategyCreate, GoalStrategyPatch } from './part-schemas.ts';
-import type { GoalRow } from './queries.ts';
+import { listsByParent } from '../../graphql/batch.ts';
+import { assertScope } from '../../auth/policy.ts';
+import { findGoalRows, type GoalRow } from './queries.ts';
 
 const RECORD = 'goalStrategy';
 
@@ -83,4 +85,13 @@ export async function removeGoalStrategy(ctx: ServiceContext, goalId: string, st
     await deleteStrategyRow(tx.db, strategyId);
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: strategyId, studentId: goal.studentId }]);
   });
+}
+
+/** The strategies of each goal the caller may see (two queries and one audit insert for all the goals). */
+export async function listStrategiesOfGoals(ctx: ServiceContext, goalIds: readonly string[]): Promise<GoalStrategy[][]> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const goals = new Map((await findGoalRows(ctx.db, ctx.principal, [...new Set(goalIds)])).map((g) => [g.id, g]));
+  const rows = await listStrategyRowsOfGoals(ctx.db, [...goals.keys()]);
+  await audit(ctx, rows.map((s) => ({ action: 'list', recordType: RECORD, recordId: s.id, studentId: goals.get(s.goalId)!.studentId })));
+  return listsByParent(goalIds, rows, (r) => r.goalId, strategyRowToApi);
 }

@@ -1,6 +1,7 @@
 // SQL for student–guardian links: the links of a student whose guardian the caller may see, paging and writes.
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
+import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { StudentGuardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
@@ -38,4 +39,15 @@ export async function insertLink(db: Executor, values: Insertable<StudentGuardia
 export async function updateLinkRow(db: Executor, id: string, values: Updateable<StudentGuardians>): Promise<void> {
   if (Object.keys(values).length === 0) return;
   await db.updateTable('studentGuardians').set(values).where('id', '=', id).execute();
+}
+
+/** The links of each student whose student and guardian the caller may see (as visibleLinks, for many students at once). */
+export async function listLinkRowsOfStudents(db: Executor, principal: Principal, studentIds: string[]): Promise<LinkRow[]> {
+  if (studentIds.length === 0) return [];
+  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(preciseTime('sg.createdAt').as('cursorAt'))
+    .where('sg.studentId', 'in', studentIds)
+    .where((eb) => canSeeStudent(eb, principal, 'sg.studentId'))
+    .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));
+  if (principal.role !== 'district_admin' && principal.role !== 'integration') query = query.where('sg.status', '=', 'active');
+  return query.orderBy('sg.createdAt').orderBy('sg.id').execute();
 }

@@ -8,7 +8,8 @@ import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { assertMayEditStudent, findVisibleStudent } from '../students/service.ts';
 import { assertOnlyLocalFields } from '../students/roster-common.ts';
-import { findLink, insertLink, listLinkRows, updateLinkRow, type LinkRow } from './link-queries.ts';
+import { listsByParent } from '../../graphql/batch.ts';
+import { findLink, insertLink, listLinkRows, listLinkRowsOfStudents, updateLinkRow, type LinkRow } from './link-queries.ts';
 import {
   LINK_LOCAL_FIELDS, type StudentGuardianCreate, type StudentGuardianLink, type StudentGuardianListQuery, type StudentGuardianPatch,
 } from './link-schemas.ts';
@@ -103,3 +104,14 @@ export async function updateStudentGuardian(ctx: ServiceContext, studentId: stri
     return linkRowToApi(updated.row, { ...updated.guardian, contactVisible: guardian.contactVisible }, false);
   });
 }
+
+/** Each student's guardian links with their guardians (two queries and one audit insert for all the students). */
+export async function listGuardianLinksOfStudents(ctx: ServiceContext, studentIds: readonly string[]): Promise<StudentGuardianLink[][]> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const rows = await listLinkRowsOfStudents(ctx.db, ctx.principal, [...new Set(studentIds)]);
+  const guardians = await withGuardians(ctx, ctx.principal, rows);
+  const visible = rows.filter((r) => guardians.has(r.guardianId));
+  await audit(ctx, visible.map((r) => ({ action: 'list', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
+  return listsByParent(studentIds, visible, (r) => r.studentId, (r) => linkRowToApi(r, guardians.get(r.guardianId)!, familyOnly(ctx.principal)));
+}
+

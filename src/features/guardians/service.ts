@@ -7,7 +7,8 @@ import { ForbiddenError, NotFoundError, UnprocessableError } from '../../http/er
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { isFamily } from '../families/service.ts';
 import { assertOnlyLocalFields, assertRosterCreator, metadataToApi, personCursor, rosterFieldsToApi } from '../students/roster-common.ts';
-import { findGuardian, insertGuardian, listGuardianRows, updateGuardianRow, type GuardianRow } from './queries.ts';
+import { byIds, distinct } from '../../graphql/batch.ts';
+import { findGuardian, findGuardians, insertGuardian, listGuardianRows, updateGuardianRow, type GuardianRow } from './queries.ts';
 import {
   GUARDIAN_LOCAL_FIELDS, GUARDIAN_SELF_FIELDS, type Guardian, type GuardianCreate, type GuardianListQuery, type GuardianPatch,
 } from './schemas.ts';
@@ -98,4 +99,12 @@ export async function updateGuardian(ctx: ServiceContext, id: string, patch: Gua
     const updated = await findGuardian(tx.db, { ...tx.principal, role: 'district_admin' }, id);
     return guardianRowToApi({ ...updated!, contactVisible: row.contactVisible }, familyOnly(tx.principal));
   });
+}
+
+/** Visible guardians by id, in the order of the ids (null where not visible); one audited read. */
+export async function getGuardiansByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<Guardian | null>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const rows = await findGuardians(ctx.db, ctx.principal, distinct(ids));
+  await audit(ctx, rows.map((r) => ({ action: 'read', recordType: RECORD, recordId: r.id, studentId: null })));
+  return byIds(ids, rows, (r) => guardianRowToApi(r, familyOnly(ctx.principal)));
 }

@@ -5,6 +5,7 @@ import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, ProgressEvents } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
+import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { ProgressEventFilter } from './schemas.ts';
 
 /** An event row plus its occurrence time at full (microsecond) precision, the keyset sort key. */
@@ -87,4 +88,33 @@ export async function updateProgressEventRow(db: Executor, id: string, values: U
 
 export async function deleteProgressEventRow(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('progressEvents').where('id', '=', id).execute();
+}
+
+/** Visible progress events by id. */
+export async function findProgressEventRows(db: Executor, principal: Principal, ids: string[]): Promise<ProgressEventRow[]> {
+  if (ids.length === 0) return [];
+  return visibleProgressEvents(db, principal).where('pe.id', 'in', ids).execute();
+}
+
+/** Filters a relation (Student.progressEvents, Goal.progress) offers. */
+export interface ProgressRelationFilter {
+  kind?: string;
+  visibility?: 'staff' | 'family';
+  order?: 'newest' | 'oldest';
+}
+
+/** Each student's or goal's visible events: the first limit+1 per parent in one windowed query. */
+export async function listProgressEventRowsOfParents(db: Executor, principal: Principal, parent: 'studentId' | 'goalId', parentIds: string[],
+  filter: ProgressRelationFilter, after: CursorKey | undefined, limit: number): Promise<ProgressEventRow[]> {
+  if (parentIds.length === 0) return [];
+  let inner = visibleProgressEvents(db, principal).where(`pe.${parent}`, 'in', parentIds);
+  if (filter.kind) inner = inner.where('pe.kind', '=', filter.kind);
+  if (filter.visibility) inner = inner.where('pe.visibility', '=', filter.visibility);
+  const ascending = filter.order === 'oldest';
+  if (after) {
+    const key = sql`(${String(after[0])}::timestamptz, ${after[1]}::uuid)`;
+    inner = inner.where(ascending ? sql<boolean>`(pe.occurred_at, pe.id) > ${key}` : sql<boolean>`(pe.occurred_at, pe.id) < ${key}`);
+  }
+  const order = ascending ? sql`pe.occurred_at asc, pe.id asc` : sql`pe.occurred_at desc, pe.id desc`;
+  return firstRowsPerParent(db, inner, `pe.${parent}`, order, parent, limit);
 }

@@ -6,12 +6,13 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type CursorKey, type Page } from '../../http/paging.ts';
+import { byIds, distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
 import { loadGoalForRead } from '../goals/access.ts';
 import { assertGoalOfStudent } from '../goals/references.ts';
 import { assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import {
-  deleteProgressEventRow, findProgressEvent, insertProgressEvent, listProgressEventRows, updateProgressEventRow,
-  type ProgressEventRow,
+  deleteProgressEventRow, findProgressEvent, findProgressEventRows, insertProgressEvent, listProgressEventRows, listProgressEventRowsOfParents,
+  updateProgressEventRow, type ProgressEventRow, type ProgressRelationFilter,
 } from './queries.ts';
 import type {
   GoalProgressQuery, ProgressEvent, ProgressEventCreate, ProgressEventFilter, ProgressEventListQuery, ProgressEventPatch,
@@ -188,6 +189,7 @@ export async function createProgressEvent(ctx: ServiceContext, input: ProgressEv
       visibility: forGuardian ? 'family' : input.visibility ?? 'family',
     });
     await audit(tx, [{ action: 'create', recordType: RECORD, recordId: id, studentId: input.studentId }]);
+    tx.publish?.({ topic: 'progressEventAdded', studentId: input.studentId, recordId: id });
     const row = await findProgressEvent(tx.db, tx.principal, id);
     if (!row) throw new NotFoundError('Progress event', id);
     return progressEventRowToApi(row);
@@ -231,4 +233,24 @@ export async function deleteProgressEvent(ctx: ServiceContext, id: string, ifMat
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+
+/** Visible progress events by id, in the order of the ids (null where not visible); one audited read. */
+export async function getProgressEventsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<ProgressEvent | null>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const rows = await findProgressEventRows(ctx.db, ctx.principal, distinct(ids));
+  await audit(ctx, rows.map((r) => ({ action: 'read', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
+  return byIds(ids, rows, progressEventRowToApi);
+}
+
+/** Each student's or goal's visible progress, one page per parent (one query, one audit insert). */
+export async function listProgressOfParents(ctx: ServiceContext, parent: 'studentId' | 'goalId', parentIds: readonly string[],
+  filter: ProgressRelationFilter, params: RelationPage): Promise<Array<Page<ProgressEvent>>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const limit = pageLimit(params);
+  const rows = await listProgressEventRowsOfParents(ctx.db, ctx.principal, parent, distinct(parentIds), filter, cursorKey(params.cursor), limit);
+  const pages = pagesByParent(parentIds, rows, (r) => r[parent], limit, (r) => [r.occurredAtKey, r.id], progressEventRowToApi);
+  await audit(ctx, pages.flatMap((p) => p.data).map((r) => ({ action: 'list', recordType: RECORD, recordId: r.id, studentId: r.studentId })));
+  return pages;
+}
+
 export { visibleProgressEvents } from './queries.ts';

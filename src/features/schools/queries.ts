@@ -29,3 +29,9 @@ export async function listSchoolRows(db: Executor, filter: SchoolListQuery, afte
 export async function schoolExists(db: Executor, id: string): Promise<boolean> {
   return (await schools(db).where('o.id', '=', id).executeTakeFirst()) !== undefined;
 }
+
+/** Schools by id (directory data). */
+export async function findSchoolRows(db: Executor, ids: string[]): Promise<SchoolRow[]> {
+  if (ids.length === 0) return [];
+  return schools(db).where('o.id', 'in', ids).execute();
+}

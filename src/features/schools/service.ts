@@ -4,7 +4,8 @@ import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { metadataToApi, rosterFieldsToApi } from '../students/roster-common.ts';
-import { findSchool, listSchoolRows, schoolExists, type SchoolRow } from './queries.ts';
+import { byIds, distinct } from '../../graphql/batch.ts';
+import { findSchool, findSchoolRows, listSchoolRows, schoolExists, type SchoolRow } from './queries.ts';
 import type { School, SchoolListQuery } from './schemas.ts';
 
 export function schoolRowToApi(row: SchoolRow): School {
@@ -34,4 +35,10 @@ export async function getSchool(ctx: ServiceContext, id: string): Promise<School
 /** For other roster features: does this id name a school? */
 export async function isSchool(ctx: ServiceContext, id: string): Promise<boolean> {
   return schoolExists(ctx.db, id);
+}
+
+/** Schools by id, in the order of the ids (null for ids that are not schools). */
+export async function getSchoolsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<School | null>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  return byIds(ids, await findSchoolRows(ctx.db, distinct(ids)), schoolRowToApi);
 }

@@ -82,3 +82,17 @@ export async function insertStaff(db: Executor, values: Insertable<Staff>,
 export async function activeStaffExists(db: Executor, id: string): Promise<boolean> {
   return (await db.selectFrom('staff').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst()) !== undefined;
 }
+
+/** Visible staff by id. */
+export async function findStaffRows(db: Executor, principal: Principal, ids: string[]): Promise<StaffRow[]> {
+  if (ids.length === 0) return [];
+  return visibleStaff(db, principal).where('s.id', 'in', ids).execute();
+}
+
+/** Visible staff actively teaching (teacher or aide) each class, by name. */
+export async function listTeacherRowsOfClasses(db: Executor, principal: Principal, classIds: string[]): Promise<Array<StaffRow & { parentId: string }>> {
+  if (classIds.length === 0) return [];
+  return visibleStaff(db, principal).innerJoin('enrollments as be', 'be.staffId', 's.id').select('be.classId as parentId')
+    .where('be.classId', 'in', classIds).where('be.status', '=', 'active').where('be.role', 'in', ['teacher', 'aide'])
+    .orderBy('s.familyName').orderBy('s.givenName').orderBy('s.id').execute() as Promise<Array<StaffRow & { parentId: string }>>;
+}

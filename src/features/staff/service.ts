@@ -6,7 +6,8 @@ import { NotFoundError, UnprocessableError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { isSchool } from '../schools/service.ts';
 import { assertRosterCreator, metadataToApi, personCursor, rosterFieldsToApi } from '../students/roster-common.ts';
-import { activeStaffExists, findStaff, insertStaff, listStaffRows, type StaffRow } from './queries.ts';
+import { byIds, distinct, listsByParent } from '../../graphql/batch.ts';
+import { activeStaffExists, findStaff, findStaffRows, listTeacherRowsOfClasses, insertStaff, listStaffRows, type StaffRow } from './queries.ts';
 import type { StaffCreate, StaffListQuery, StaffMember } from './schemas.ts';
 
 export { canSeeStaff } from './queries.ts';
@@ -81,4 +82,18 @@ export async function createStaff(ctx: ServiceContext, input: StaffCreate): Prom
 /** For other roster features: is this an active staff member? */
 export async function isActiveStaff(ctx: ServiceContext, id: string): Promise<boolean> {
   return activeStaffExists(ctx.db, id);
+}
+
+/** Visible staff by id, in the order of the ids (null where not visible). */
+export async function getStaffByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<StaffMember | null>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const rows = await findStaffRows(ctx.db, ctx.principal, distinct(ids));
+  return byIds(ids, rows, (r) => staffRowToApi(r, familyOnly(ctx.principal)));
+}
+
+/** The visible teachers and aides of each class (one query for all the classes). */
+export async function listTeachersOfClasses(ctx: ServiceContext, classIds: readonly string[]): Promise<StaffMember[][]> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const rows = await listTeacherRowsOfClasses(ctx.db, ctx.principal, distinct(classIds));
+  return listsByParent(classIds, rows, (r) => r.parentId, (r) => staffRowToApi(r, familyOnly(ctx.principal)));
 }

@@ -106,3 +106,9 @@ export async function updateResourceRow(db: Executor, id: string, values: Update
   if (Object.keys(values).length === 0) return;
   await db.updateTable('strategyResources').set(values).where('id', '=', id).execute();
 }
+
+/** Visible resources by id. */
+export async function findResourceRows(db: Executor, principal: Principal, ids: string[]): Promise<StrategyResourceRow[]> {
+  if (ids.length === 0) return [];
+  return visibleResources(db, principal).where('sr.id', 'in', ids).execute();
+}

@@ -6,7 +6,8 @@ import { assertIfMatch } from '../../http/etag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { resolveStaffAuthor } from '../students/references.ts';
-import { archiveResourceRow, findResource, insertResource, listResourceRows, schoolAvailableTo, updateResourceRow, type StrategyResourceRow } from './queries.ts';
+import { byIds, distinct } from '../../graphql/batch.ts';
+import { archiveResourceRow, findResource, findResourceRows, insertResource, listResourceRows, schoolAvailableTo, updateResourceRow, type StrategyResourceRow } from './queries.ts';
 import type { StrategyResource, StrategyResourceCreate, StrategyResourceListQuery, StrategyResourcePatch } from './schemas.ts';
 
 const RECORD = 'strategyResource';
@@ -147,4 +148,10 @@ export async function unarchiveStrategyResource(ctx: ServiceContext, id: string,
     await audit(tx, [{ action: 'update', recordType: RECORD, recordId: id, studentId: null }]);
     return reload(tx, id);
   });
+}
+
+/** Visible resources by id, in the order of the ids (null where not visible). */
+export async function getStrategyResourcesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<StrategyResource | null>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  return byIds(ids, await findResourceRows(ctx.db, ctx.principal, distinct(ids)), strategyResourceRowToApi);
 }

@@ -5,6 +5,7 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ResourceShares } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
+import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { ResourceShareListQuery } from './share-schemas.ts';
 
 /** Shares of students the principal may see; a guardian only the shares made with them. */
@@ -65,4 +66,14 @@ export async function acknowledgeShareRow(db: Executor, id: string): Promise<voi
 
 export async function deleteShareRow(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('resourceShares').where('id', '=', id).execute();
+}
+
+/** Each student's or resource's visible shares, newest first: the first limit+1 per parent in one windowed query. */
+export async function listShareRowsOfParents(db: Executor, principal: Principal, parent: 'studentId' | 'resourceId', parentIds: string[],
+  acknowledged: boolean | undefined, after: CursorKey | undefined, limit: number): Promise<ResourceShareRow[]> {
+  if (parentIds.length === 0) return [];
+  let inner = visibleShares(db, principal).where(`rs.${parent}`, 'in', parentIds);
+  if (acknowledged !== undefined) inner = inner.where('rs.acknowledgedAt', acknowledged ? 'is not' : 'is', null);
+  if (after) inner = inner.where(sql<boolean>`(rs.shared_at, rs.id) < (${String(after[0])}::timestamptz, ${after[1]}::uuid)`);
+  return firstRowsPerParent(db, inner, `rs.${parent}`, sql`rs.shared_at desc, rs.id desc`, parent, limit);
 }

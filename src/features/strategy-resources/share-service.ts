@@ -5,11 +5,12 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
 import { assertGuardiansLinked, assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import { findResource } from './queries.ts';
 import { assertResourceUsable } from './references.ts';
 import {
-  acknowledgeShareRow, deleteShareRow, findShare, guardianMayHearAbout, insertShare, listShareRows, type ResourceShareRow,
+  acknowledgeShareRow, deleteShareRow, findShare, guardianMayHearAbout, insertShare, listShareRows, listShareRowsOfParents, type ResourceShareRow,
 } from './share-queries.ts';
 import type { ResourceShare, ResourceShareCreate, ResourceShareListQuery, SharesOfResourceQuery } from './share-schemas.ts';
 
@@ -135,4 +136,16 @@ export async function deleteResourceShare(ctx: ServiceContext, id: string, ifMat
     await audit(tx, [{ action: 'delete', recordType: RECORD, recordId: id, studentId: row.studentId }]);
   });
 }
+
+/** Each student's or resource's visible shares, newest first, one page per parent (one query, one audit insert). */
+export async function listSharesOfParents(ctx: ServiceContext, parent: 'studentId' | 'resourceId', parentIds: readonly string[],
+  acknowledged: boolean | undefined, params: RelationPage): Promise<Array<Page<ResourceShare>>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const limit = pageLimit(params);
+  const rows = await listShareRowsOfParents(ctx.db, ctx.principal, parent, distinct(parentIds), acknowledged, decodeCursor(params.cursor), limit);
+  const pages = pagesByParent(parentIds, rows, (r) => r[parent], limit, (r) => [r.sharedAtKey, r.id], resourceShareRowToApi);
+  await audit(ctx, pages.flatMap((p) => p.data).map((s) => ({ action: 'list', recordType: RECORD, recordId: s.id, studentId: s.studentId })));
+  return pages;
+}
+
 export { visibleShares } from './share-queries.ts';

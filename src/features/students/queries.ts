@@ -5,6 +5,7 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Students } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
+import { firstRowsPerParent } from '../../graphql/batch.ts';
 import { afterPerson, containsPattern } from './roster-common.ts';
 import type { StudentListQuery } from './schemas.ts';
 
@@ -69,4 +70,21 @@ export async function setPrimarySchool(db: Executor, studentId: string, schoolId
   if (schoolId === null) return;
   await db.insertInto('studentSchools').values({ studentId, schoolId, isPrimary: true, status: 'active' })
     .onConflict((oc) => oc.columns(['studentId', 'schoolId']).doUpdateSet({ isPrimary: true, status: 'active' })).execute();
+}
+
+/** Visible students by id (for GraphQL relations: one query for many parents). */
+export async function findStudentRows(db: Executor, principal: Principal, ids: string[]): Promise<StudentRow[]> {
+  if (ids.length === 0) return [];
+  return visibleStudents(db, principal).where('s.id', 'in', ids).execute();
+}
+
+/** The visible students actively enrolled in each class, by name: the first limit+1 per class in one windowed query. */
+export async function listStudentRowsOfClasses(db: Executor, principal: Principal, classIds: string[],
+  after: CursorKey | undefined, limit: number): Promise<Array<StudentRow & { parentId: string }>> {
+  if (classIds.length === 0) return [];
+  let inner = visibleStudents(db, principal).innerJoin('enrollments as be', 'be.studentId', 's.id')
+    .select('be.classId as parentId')
+    .where('be.classId', 'in', classIds).where('be.status', '=', 'active').where('be.role', '=', 'student');
+  if (after) inner = inner.where(afterPerson('s', after));
+  return firstRowsPerParent(db, inner, 'be.classId', sql`s.family_name, s.given_name, s.id`, 'parentId', limit);
 }

@@ -8,7 +8,8 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts
 import { isFamily } from '../families/service.ts';
 import { isSchool } from '../schools/service.ts';
 import { isActiveStaff } from '../staff/service.ts';
-import { findStudent, insertStudent, listStudentRows, setPrimarySchool, updateStudentRow, type StudentRow } from './queries.ts';
+import { byIds, distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { findStudent, findStudentRows, insertStudent, listStudentRows, listStudentRowsOfClasses, setPrimarySchool, updateStudentRow, type StudentRow } from './queries.ts';
 import { assertOnlyLocalFields, assertRosterCreator, metadataToApi, personCursor, rosterFieldsToApi } from './roster-common.ts';
 import { STUDENT_LOCAL_FIELDS, type Student, type StudentCreate, type StudentListQuery, type StudentPatch } from './schemas.ts';
 
@@ -108,4 +109,22 @@ export async function assertMayEditStudent(ctx: ServiceContext, studentId: strin
 /** For other roster features: the student, if the caller may see it (not audited; the caller audits what it returns). */
 export async function findVisibleStudent(ctx: ServiceContext, studentId: string): Promise<StudentRow | undefined> {
   return findStudent(ctx.db, ctx.principal, studentId);
+}
+
+/** Students by id as the caller may see them (null where not visible), in the order of the ids; one audited read. */
+export async function getStudentsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<Student | null>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const rows = await findStudentRows(ctx.db, ctx.principal, distinct(ids));
+  await audit(ctx, rows.map((r) => ({ action: 'read', recordType: RECORD, recordId: r.id, studentId: r.id })));
+  return byIds(ids, rows, (r) => studentRowToApi(r, familyOnly(ctx.principal)));
+}
+
+/** Each class's visible, actively enrolled students by name, one page per class (one query, one audit insert). */
+export async function listStudentsOfClasses(ctx: ServiceContext, classIds: readonly string[], params: RelationPage): Promise<Array<Page<Student>>> {
+  assertScope(ctx.principal, 'roster', 'read');
+  const limit = pageLimit(params);
+  const rows = await listStudentRowsOfClasses(ctx.db, ctx.principal, distinct(classIds), decodeCursor(params.cursor), limit);
+  const pages = pagesByParent(classIds, rows, (r) => r.parentId, limit, personCursor, (r) => studentRowToApi(r, familyOnly(ctx.principal)));
+  await audit(ctx, pages.flatMap((p) => p.data).map((s) => ({ action: 'list', recordType: RECORD, recordId: s.id, studentId: s.id })));
+  return pages;
 }

@@ -5,6 +5,7 @@ import { audit } from '../../auth/audit.ts';
 import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { afterTimeKey, decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { distinct, firstRowsPerParent, pagesByParent } from '../../graphql/batch.ts';
 import { visibleContactLogs } from '../contact-logs/service.ts';
 import { visibleGoals } from '../goals/service.ts';
 import { visibleProgressEvents } from '../progress-events/service.ts';
@@ -30,20 +31,20 @@ interface TimelineRow {
 
 type Source = SelectQueryBuilder<any, any, Omit<TimelineRow, 'cursorAt'>>;
 
-function sources(ctx: ServiceContext, studentId: string): Record<TimelineType, Source> {
+function sources(ctx: ServiceContext, studentIds: string[]): Record<TimelineType, Source> {
   const { db, principal } = ctx;
   return {
-    contactLog: db.selectFrom(visibleContactLogs(db, principal).where('cl.studentId', '=', studentId).as('s')).select([
+    contactLog: db.selectFrom(visibleContactLogs(db, principal).where('cl.studentId', 'in', studentIds).as('s')).select(['s.studentId',
       sql.lit('contactLog').as('type'), 's.id', 's.occurredAt as at', 's.summary as headline', 's.purpose as category',
       sql<string | null>`null`.as('setting'), sql<string>`s.visibility::text`.as('visibility'), 's.authorId as actorId']) as unknown as Source,
-    goal: db.selectFrom(visibleGoals(db, principal).where('g.studentId', '=', studentId).as('s')).select([
+    goal: db.selectFrom(visibleGoals(db, principal).where('g.studentId', 'in', studentIds).as('s')).select(['s.studentId',
       sql.lit('goal').as('type'), 's.id', 's.createdAt as at', 's.title as headline', 's.status as category',
       's.setting', sql<string>`'family'`.as('visibility'), 's.createdBy as actorId']) as unknown as Source,
-    progressEvent: db.selectFrom(visibleProgressEvents(db, principal).where('pe.studentId', '=', studentId).as('s')).select([
+    progressEvent: db.selectFrom(visibleProgressEvents(db, principal).where('pe.studentId', 'in', studentIds).as('s')).select(['s.studentId',
       sql.lit('progressEvent').as('type'), 's.id', 's.occurredAt as at', sql<string>`coalesce(s.note, initcap(s.kind))`.as('headline'),
       's.kind as category', 's.setting', sql<string>`s.visibility::text`.as('visibility'),
       sql<string | null>`coalesce(s.recorded_by_staff_id, s.recorded_by_guardian_id)`.as('actorId')]) as unknown as Source,
-    resourceShare: db.selectFrom(visibleShares(db, principal).where('rs.studentId', '=', studentId).as('s')).select([
+    resourceShare: db.selectFrom(visibleShares(db, principal).where('rs.studentId', 'in', studentIds).as('s')).select(['s.studentId',
       sql.lit('resourceShare').as('type'), 's.id', 's.sharedAt as at', 's.resourceTitle as headline', 's.resourceKind as category',
       sql<string | null>`null`.as('setting'), sql<string>`'family'`.as('visibility'), 's.sharedBy as actorId']) as unknown as Source,
   };
@@ -55,7 +56,7 @@ export async function getStudentTimeline(ctx: ServiceContext, studentId: string,
   const limit = pageLimit(query);
   const after = decodeCursor(query.cursor);
   const wanted = query.types && query.types.length > 0 ? query.types : (Object.keys(HREF) as TimelineType[]);
-  const all = sources(ctx, studentId);
+  const all = sources(ctx, [studentId]);
   const [first, ...rest] = wanted.map((type) => all[type]);
   if (!first) return { data: [], page: { nextCursor: null }, cursors: [] };
   const union = rest.reduce((acc, source) => acc.unionAll(source), first);
@@ -79,4 +80,34 @@ export async function getStudentTimeline(ctx: ServiceContext, studentId: string,
   }));
   await audit(ctx, page.data.map((item) => ({ action: 'list', recordType: item.type, recordId: item.id, studentId })));
   return page;
+}
+
+/** Each student's timeline, newest first, one page per student: one windowed query over the union (one audit insert). */
+export async function getStudentTimelines(ctx: ServiceContext, studentIds: readonly string[],
+  query: Pick<TimelineQuery, 'types' | 'limit' | 'cursor'>): Promise<Array<Page<TimelineItem>>> {
+  assertScope(ctx.principal, 'partnership', 'read');
+  const limit = pageLimit(query);
+  const after = decodeCursor(query.cursor);
+  const wanted = query.types && query.types.length > 0 ? query.types : (Object.keys(HREF) as TimelineType[]);
+  const all = sources(ctx, distinct(studentIds));
+  const [first, ...rest] = wanted.map((type) => all[type]);
+  if (!first || studentIds.length === 0) return studentIds.map(() => ({ data: [], page: { nextCursor: null }, cursors: [] }));
+  const union = rest.reduce((acc, source) => acc.unionAll(source), first);
+  let feed = (ctx.db as unknown as Kysely<any>).selectFrom(union.as('t')).selectAll('t')
+    .select(sql<string>`to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursorAt'));
+  if (after) feed = feed.where(afterTimeKey('t.at', 't.id', after, 'desc'));
+  const rows = await firstRowsPerParent<TimelineRow & { studentId: string }>(ctx.db, feed, 't.studentId', sql`t.at desc, t.id desc`, 'studentId', limit);
+  const pages = pagesByParent(studentIds, rows, (r) => r.studentId, limit, (r) => [r.cursorAt, r.id], (r): TimelineItem => ({
+    type: r.type as TimelineType,
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    headline: r.headline,
+    category: r.category,
+    setting: r.setting,
+    visibility: r.visibility as 'staff' | 'family',
+    actorId: r.actorId,
+    href: `${HREF[r.type as TimelineType]}${r.id}`,
+  }));
+  await audit(ctx, pages.flatMap((p, i) => p.data.map((item) => ({ action: 'list' as const, recordType: item.type, recordId: item.id, studentId: studentIds[i]! }))));
+  return pages;
 }
