@@ -5,6 +5,16 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Problem } from './schemas.ts';
 
+/** A stable operationId from the method and path, e.g. GET /v1/goals/:id/progress → getGoalsByIdProgress. */
+export function operationIdFor(method: string | string[], url: string): string {
+  const verb = String(Array.isArray(method) ? method[0] : method).toLowerCase();
+  const words = url.replace(/^\/v1\//, '').split('/').filter(Boolean).map((segment) => {
+    const name = segment.startsWith(':') ? `by-${segment.slice(1)}` : segment;
+    return name.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  });
+  return verb + words.join('');
+}
+
 export const openApiPlugin = fp(async (app: FastifyInstance) => {
   app.addSchema(Problem);
   await app.register(fastifySwagger, {
@@ -13,6 +23,7 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       info: {
         title: 'Kinship API',
         version: '1.0.0',
+        license: { name: 'MIT', identifier: 'MIT' },
         description: 'Teacher–family partnerships around students: roster, contact logs, collaborative goals, '
           + 'strategy resources and progress events. Errors are application/problem+json (RFC 9457).',
       },
@@ -23,8 +34,10 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       security: [{ bearerAuth: [] }],
     },
     // GraphQL has its own contract (schema/*.graphql); only REST routes belong in this document.
-    transform: ({ schema, url }) => ({
-      schema: /^\/graph(ql|iql)/.test(url) ? { ...(schema ?? {}), hide: true } : schema,
+    transform: ({ schema, url, route }) => ({
+      schema: /^\/graph(ql|iql)/.test(url)
+        ? { ...(schema ?? {}), hide: true }
+        : { ...(schema ?? {}), operationId: (schema as { operationId?: string } | undefined)?.operationId ?? operationIdFor(route.method, url) },
       url,
     }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

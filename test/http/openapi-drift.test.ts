@@ -17,3 +17,10 @@ t.test('src/db/types.ts is what the migrations generate (run `npm run db:types`)
     cwd: ROOT, env: { ...process.env, DATABASE_URL: adminUrl() }, stdio: 'pipe',
   }));
 });
+
+t.test('openapi.yaml passes the Redocly linter without warnings', async (t) => {
+  const output = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'redocly'), ['lint', 'openapi.yaml', '--format', 'summary'], {
+    cwd: ROOT, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  });
+  t.notMatch(output, /warning|error/i, output);
+});
