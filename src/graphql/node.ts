@@ -79,7 +79,7 @@ export const nodeGraphQL: GraphQLFeature = {
       node: (_: unknown, args: { id: string }, ctx: MercuriusContext) => getNode(serviceContext(ctx), args.id),
     },
     Node: {
-      __resolveType: (record: { [TYPENAME]?: string }) => record[TYPENAME] ?? null,
+      resolveType: (record: { [TYPENAME]?: string }) => record[TYPENAME] ?? null,
     },
   },
 };
