@@ -46,6 +46,11 @@ export interface Config {
     /** Consecutive failures after which a webhook is paused. */
     pauseAfterFailures: number;
   };
+  reports: {
+    /** Report cells covering fewer distinct students are withheld: for staff tokens, and for integration tokens. */
+    minCellSizeStaff: number;
+    minCellSizeIntegration: number;
+  };
   /** How live-update events travel: in-process (one instance) or PostgreSQL LISTEN/NOTIFY (several instances). */
   eventBus: 'memory' | 'postgres';
   roster: {
@@ -191,6 +196,10 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10, 86_400_000),
       retryMaxDelayMs: readInt(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 6 * 3_600_000, 10, 7 * 86_400_000),
       pauseAfterFailures: readInt(env, 'WEBHOOK_PAUSE_AFTER_FAILURES', 20, 1, 10_000),
+    },
+    reports: {
+      minCellSizeStaff: readInt(env, 'REPORTS_MIN_CELL_SIZE_STAFF', 0, 0, 1000),
+      minCellSizeIntegration: readInt(env, 'REPORTS_MIN_CELL_SIZE_INTEGRATION', 10, 0, 1000),
     },
     eventBus: readEnum(env, 'EVENT_BUS', ['memory', 'postgres'] as const, 'memory'),
     roster: {

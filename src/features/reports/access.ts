@@ -2,25 +2,14 @@
 import { sql } from 'kysely';
 import { assertScope, canSeeStudent } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
+import type { Config } from '../../config.ts';
 import type { Executor } from '../../db/database.ts';
 import { ForbiddenError } from '../../http/errors.ts';
 
-/** Defaults when the app config has no `reports` section (env: REPORTS_MIN_CELL_SIZE_STAFF, REPORTS_MIN_CELL_SIZE_INTEGRATION). */
-export const DEFAULT_MIN_CELL_SIZE_STAFF = 0;
-export const DEFAULT_MIN_CELL_SIZE_INTEGRATION = 10;
+export type ReportSettings = Config['reports'];
 
-export interface ReportSettings {
-  minCellSizeStaff: number;
-  minCellSizeIntegration: number;
-}
-
-/** Reads `config.reports` when the app config carries one, else the defaults above. */
-export function reportSettingsFrom(config: unknown): ReportSettings {
-  const reports = (config as { reports?: Partial<ReportSettings> } | undefined)?.reports;
-  return {
-    minCellSizeStaff: reports?.minCellSizeStaff ?? DEFAULT_MIN_CELL_SIZE_STAFF,
-    minCellSizeIntegration: reports?.minCellSizeIntegration ?? DEFAULT_MIN_CELL_SIZE_INTEGRATION,
-  };
+export function reportSettingsFrom(config: Config): ReportSettings {
+  return config.reports;
 }
 
 /** Guardians never run reports; integrations need reports:read; staff see their own students only (in SQL). */
