@@ -2,11 +2,16 @@
 import t from 'tap';
 import { startSeededApp } from '../helpers/app.ts';
 
+interface GqlError {
+  message: string;
+  extensions: { code: string; errors?: unknown };
+}
+
 t.test('the model over GraphQL', async (t) => {
   const { app, d, as } = await startSeededApp(t);
   const gql = async (headers: Record<string, string>, query: string, variables?: object) => {
     const res = await app.inject({ method: 'POST', url: '/graphql', headers, payload: { query, variables } });
-    return res.json() as { data?: Record<string, any>; errors?: Array<{ message: string; path?: string[]; extensions: { code: string; errors?: unknown } }> };
+    return res.json() as { data?: Record<string, any>; errors?: [GqlError, ...GqlError[]] };
   };
   const rest = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
     const res = await app.inject({ method, url, headers: as.teacherA, payload });
