@@ -21,6 +21,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '20261125_0003_operations': ['audit_events', 'idempotency_keys', 'sync_runs'],
   '20261126_0100_change-feed': ['change_events'],
   '20261126_0101_webhooks': ['webhook_deliveries', 'webhooks'],
+  '20261126_0300_report-summaries': ['report_student_days', 'report_student_months'],
 };
 const ALL_TABLES = Object.values(TABLES_BY_MIGRATION).flat().sort();
 
