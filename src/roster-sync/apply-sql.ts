@@ -22,8 +22,9 @@ interface UpsertSpec {
 }
 
 /**
- * UPDATE … FROM only the rows whose SIS-owned columns differ (an unchanged row is neither written nor locked, so
- * `updated_at` stays), then INSERT the staged rows with no counterpart. Both are hash joins against staging.
+ * Resolves the staged rows once into a temp table that also notes which already exist, then UPDATEs only the rows
+ * whose SIS-owned columns differ (an unchanged row is neither written nor locked, so `updated_at` stays) and INSERTs
+ * the new ones. Neither statement reads the table it writes, so no plan rescans a table that grows under it.
  */
 export async function upsert(client: pg.PoolClient, spec: UpsertSpec): Promise<EntityCounts> {
   const counts = emptyCounts();
@@ -31,14 +32,18 @@ export async function upsert(client: pg.PoolClient, spec: UpsertSpec): Promise<E
     const { rows } = await client.query<{ n: string }>(spec.deactivating);
     counts.deactivated = Number(rows[0]?.n ?? 0);
   }
-  const src = `(${spec.select}) as s (${spec.columns.join(', ')})`;
+  const tmp = `up_${spec.table}`;
   const match = [...(spec.sis ? [`t.source = 'sis'`] : []), ...spec.key.map((k) => `t.${k} = s.${k}`)].join(' and ');
+  await client.query(`create temp table ${tmp} on commit drop as
+    select s.*, t.${spec.key[0]} is not null as present from (${spec.select}) as s (${spec.columns.join(', ')})
+    left join ${spec.table} t on ${match}`);
   const cols = spec.update;
   const updated = await client.query(`update ${spec.table} t set (${cols.join(', ')}) = row(${cols.map((c) => `s.${c}`).join(', ')})
-    from ${src} where ${match} and (${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `s.${c}`).join(', ')})`);
+    from ${tmp} s where s.present and ${match}
+    and (${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `s.${c}`).join(', ')})`);
   const inserted = await client.query(`insert into ${spec.table} (${spec.sis ? 'source, ' : ''}${spec.columns.join(', ')})
-    select ${spec.sis ? `'sis'::record_source, ` : ''}${spec.columns.map((c) => `s.${c}`).join(', ')} from ${src}
-    where not exists (select 1 from ${spec.table} t where ${match})`);
+    select ${spec.sis ? `'sis'::record_source, ` : ''}${spec.columns.map((c) => `s.${c}`).join(', ')} from ${tmp} s where not s.present`);
+  await client.query(`drop table ${tmp}`);
   // Fresh statistics after a large insert keep the later joins on hash plans (autovacuum may not have run yet).
   if ((inserted.rowCount ?? 0) > 0) await client.query(`analyze ${spec.table}`);
   const staged = await client.query<{ n: string }>(`select count(*) as n from (${spec.staged}) s`);

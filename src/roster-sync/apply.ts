@@ -83,24 +83,29 @@ export async function applyStaged(client: pg.PoolClient, read: ReadSummary, opti
   const profiles = `left join (select user_sourced_id, jsonb_agg(profile order by sourced_id) as profiles from stg_user_profiles
     where status = 'active' group by user_sourced_id) up on up.user_sourced_id = s.sourced_id`;
   const meta = `case when up.profiles is null then s.metadata else s.metadata || jsonb_build_object('userProfiles', up.profiles) end`;
+  counts.families = await prepareFamilies(client);
   counts.staff = await upsert(client, { table: 'staff', key: ['sourced_id'], sis: true,
     columns: ['sourced_id', 'status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
     select: `select sourced_id, status::record_status, modified_at, role, given_name, family_name, middle_name, preferred_first_name, identifier, username, email, phone, ${meta} from stg_staff s ${profiles}`,
     update: ['status', 'sis_modified_at', 'role', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'phone', 'metadata'],
     staged: 'select 1 from stg_staff', deactivating: deact('staff').replace('stg s', 'stg_staff s') });
   counts.students = await upsert(client, { table: 'students', key: ['sourced_id'], sis: true,
-    columns: ['sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'family_id', 'metadata'],
     select: `select s.sourced_id, s.status::record_status, s.modified_at, s.given_name, s.family_name, s.middle_name, s.preferred_first_name, s.identifier, s.username, s.email, s.grade,
-      ${read.modes.demographics === 'absent' ? 'st.birth_date' : 'd.birth_date'}, o.id, ${meta}
+      ${read.modes.demographics === 'absent' ? 'st.birth_date' : 'd.birth_date'}, o.id, coalesce(pf.family_id, st.family_id), ${meta}
       from stg_students s left join stg_demographics d on d.sourced_id = s.sourced_id
-      left join students st on st.source = 'sis' and st.sourced_id = s.sourced_id ${sis('o', 'orgs', 's.school_sourced_id')} ${profiles}`,
-    update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'metadata'],
+      left join students st on st.source = 'sis' and st.sourced_id = s.sourced_id ${sis('o', 'orgs', 's.school_sourced_id')} ${profiles}
+      left join person_family pf on pf.kind = 'student' and pf.sourced_id = s.sourced_id`,
+    update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'middle_name', 'preferred_first_name', 'identifier', 'username', 'email', 'grade', 'birth_date', 'school_id', 'family_id', 'metadata'],
     staged: 'select 1 from stg_students', deactivating: deact('students').replace('stg s', 'stg_students s') });
   // Guardians: preferred language, channel, interpreter need and notes are local fields and never written here.
   counts.guardians = await upsert(client, { table: 'guardians', key: ['sourced_id'], sis: true,
-    columns: ['sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
-    select: `select sourced_id, status::record_status, modified_at, given_name, family_name, email, phone, sms_phone, ${meta} from stg_guardians s ${profiles}`,
-    update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'metadata'],
+    columns: ['sourced_id', 'status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'family_id', 'metadata'],
+    select: `select s.sourced_id, s.status::record_status, s.modified_at, s.given_name, s.family_name, s.email, s.phone, s.sms_phone,
+      coalesce(pf.family_id, gx.family_id), ${meta} from stg_guardians s ${profiles}
+      left join guardians gx on gx.source = 'sis' and gx.sourced_id = s.sourced_id
+      left join person_family pf on pf.kind = 'guardian' and pf.sourced_id = s.sourced_id`,
+    update: ['status', 'sis_modified_at', 'given_name', 'family_name', 'email', 'phone', 'sms_phone', 'family_id', 'metadata'],
     staged: 'select 1 from stg_guardians', deactivating: deact('guardians').replace('stg s', 'stg_guardians s') });
 
   if (bulk('users')) {
@@ -126,7 +131,6 @@ export async function applyStaged(client: pg.PoolClient, read: ReadSummary, opti
 
   counts.memberships = await applyMemberships(client, bulk(read.version === '1.2' ? 'roles' : 'users'));
   counts.guardianLinks = await applyLinks(client, bulk('users'));
-  counts.families = await applyFamilies(client);
   return counts;
 }
 
@@ -175,32 +179,40 @@ async function applyLinks(client: pg.PoolClient, isBulk: boolean): Promise<Entit
   return c;
 }
 
-/** Households keep the family id most of their members already have; a household new to the SIS gets a new one. */
-async function applyFamilies(client: pg.PoolClient): Promise<EntityCounts> {
+/**
+ * Households keep the family id most of their members already have; a household new to the SIS gets a new family.
+ * Runs before people are written, so the family id goes in with the person's own insert or update (one write per row):
+ * leaves `person_family (kind, sourced_id, family_id)` for the student and guardian upserts.
+ */
+async function prepareFamilies(client: pg.PoolClient): Promise<EntityCounts> {
   const c = emptyCounts();
   await client.query(`
     create temp table hh on commit drop as
-    select h.household, h.kind, coalesce(s.id, g.id) as person_id, coalesce(s.family_id, g.family_id) as family_id, g.family_name
+    select h.household, h.kind, h.sourced_id, coalesce(s.family_id, g.family_id) as family_id, sg.family_name
     from stg_households h
     left join students s on h.kind = 'student' and s.source = 'sis' and s.sourced_id = h.sourced_id
-    left join guardians g on h.kind = 'guardian' and g.source = 'sis' and g.sourced_id = h.sourced_id;
+    left join guardians g on h.kind = 'guardian' and g.source = 'sis' and g.sourced_id = h.sourced_id
+    left join stg_guardians sg on h.kind = 'guardian' and sg.sourced_id = h.sourced_id;
+    analyze hh;
     create temp table hh_family on commit drop as
     select distinct on (household) household, family_id from hh where family_id is not null
     group by household, family_id order by household, count(*) desc, family_id;
     insert into hh_family (household, family_id)
     select h.household, gen_random_uuid() from (select distinct household from hh) h
     where not exists (select 1 from hh_family f where f.household = h.household);
-    analyze hh; analyze hh_family;`);
+    analyze hh_family;
+    create temp table person_family on commit drop as
+    select hh.kind, hh.sourced_id, f.family_id from hh join hh_family f using (household);
+    analyze person_family;`);
+  const changed = await client.query<{ n: string; total: string }>(`select
+      (select count(distinct f.family_id) from hh join hh_family f using (household)
+        where hh.family_id is distinct from f.family_id and f.family_id in (select family_id from hh where family_id is not null)) as n,
+      (select count(*) from hh_family) as total`);
   const created = await client.query(`insert into families (id, source, name)
     select f.family_id, 'sis', coalesce(min(hh.family_name), 'Household') || ' household' from hh_family f join hh using (household)
     where not exists (select 1 from families x where x.id = f.family_id) group by f.family_id`);
   c.created = created.rowCount ?? 0;
-  for (const table of ['students', 'guardians']) {
-    const r = await client.query(`update ${table} t set family_id = f.family_id from hh join hh_family f using (household)
-      where t.id = hh.person_id and t.family_id is distinct from f.family_id`);
-    c.updated += r.rowCount ?? 0;
-  }
-  const total = await client.query<{ n: string }>('select count(*) as n from hh_family');
-  c.unchanged = Math.max(0, Number(total.rows[0]?.n ?? 0) - c.created);
+  c.updated = Number(changed.rows[0]?.n ?? 0);
+  c.unchanged = Math.max(0, Number(changed.rows[0]?.total ?? 0) - c.created - c.updated);
   return c;
 }

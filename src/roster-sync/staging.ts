@@ -53,9 +53,11 @@ export async function createStagingTables(client: pg.PoolClient): Promise<void> 
 }
 
 export async function indexStagingTables(client: pg.PoolClient): Promise<void> {
+  // A sample of 9,000 rows per table is plenty to plan these joins, and much quicker than the default 30,000.
+  await client.query(`set local default_statistics_target = 30`);
   await client.query(`
     create index on stg_students (sourced_id); create index on stg_staff (sourced_id);
-    create index on stg_guardians (sourced_id); create index on stg_enrollments (sourced_id);
+    create index on stg_guardians (sourced_id);
     create index on stg_skipped (entity, sourced_id);
     analyze stg_orgs; analyze stg_sessions; analyze stg_courses; analyze stg_classes; analyze stg_students;
     analyze stg_staff; analyze stg_guardians; analyze stg_student_schools; analyze stg_staff_schools;
