@@ -62,7 +62,8 @@ await timed(`generate ${EVENTS} events`, `
 await client.query('vacuum analyze change_events');
 await client.end();
 
-const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', DATABASE_URL: url.toString(), LOG_LEVEL: 'warn', WEBHOOK_WORKER_ENABLED: 'false' });
+const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', DATABASE_URL: url.toString(), LOG_LEVEL: 'warn', WEBHOOK_WORKER_ENABLED: 'false',
+  MAX_EVENT_LOOP_DELAY_MS: '0', RATE_LIMIT_MAX: '10000000' });
 const app = await buildApp(config);
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 const token = app.jwt.sign({ role: 'district_admin', sub: 'bench' }, { expiresIn: '1h' });

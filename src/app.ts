@@ -10,6 +10,17 @@ import { authGraphQL, graphqlPlugin } from './graphql/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { auditEventRoutes } from './features/audit-events/routes.ts';
 import { contactLogGraphQL } from './features/contact-logs/resolvers.ts';
+import { studentGraphQL } from './features/students/resolvers.ts';
+import { guardianGraphQL } from './features/guardians/resolvers.ts';
+import { schoolGraphQL } from './features/schools/resolvers.ts';
+import { classGraphQL } from './features/classes/resolvers.ts';
+import { staffGraphQL } from './features/staff/resolvers.ts';
+import { familyGraphQL } from './features/families/resolvers.ts';
+import { enrollmentGraphQL } from './features/enrollments/resolvers.ts';
+import { goalGraphQL } from './features/goals/resolvers.ts';
+import { strategyResourceGraphQL } from './features/strategy-resources/resolvers.ts';
+import { progressEventGraphQL } from './features/progress-events/resolvers.ts';
+import { nodeGraphQL } from './graphql/node.ts';
 import { contactLogRoutes } from './features/contact-logs/routes.ts';
 import { reportRoutes } from './features/reports/routes.ts';
 import { changeRoutes } from './features/changes/routes.ts';
@@ -27,7 +38,7 @@ import { strategyResourceRoutes } from './features/strategy-resources/routes.ts'
 import { progressEventRoutes } from './features/progress-events/routes.ts';
 import { timelineRoutes } from './features/timeline/routes.ts';
 import { openApiPlugin } from './http/openapi.ts';
-import { problemPlugin } from './http/problem.ts';
+import { problemPlugin, sendProblem, toAppError } from './http/problem.ts';
 import { protectionPlugin } from './http/protection.ts';
 import { responseValidationPlugin } from './http/response-validation.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
@@ -58,6 +69,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: 1_048_576,
     schemaController,
+    // The router rejects malformed URLs (400) and over-long path parameters (414) before any hook: answer them as problems too.
+    frameworkErrors: (error, _request, reply) => void sendProblem(reply, toAppError(error)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
@@ -98,7 +111,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(progressEventRoutes);
   await app.register(timelineRoutes);
   await app.register(auditEventRoutes);
-  await app.register(graphqlPlugin, { features: [authGraphQL, contactLogGraphQL] });
+  await app.register(graphqlPlugin, {
+    features: [authGraphQL, nodeGraphQL, contactLogGraphQL, studentGraphQL, guardianGraphQL, schoolGraphQL, classGraphQL, staffGraphQL,
+      familyGraphQL, enrollmentGraphQL, goalGraphQL, strategyResourceGraphQL, progressEventGraphQL],
+  });
 
   return app;
 }

@@ -33,7 +33,8 @@ export function createDatabase(options: DatabaseOptions): { db: Database; pool: 
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    // Column names are converted; JSON values (SIS metadata, change snapshots) keep their own keys.
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
     log: options.onQuery
       ? (event) => {
           if (event.level === 'query') options.onQuery?.(event.query.sql);

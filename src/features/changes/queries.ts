@@ -22,13 +22,17 @@ export const feedHorizon = sql<string>`(select least(pg_snapshot_xmax(pg_current
     select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`;
 
 /**
- * Events after `after`, of the given types, oldest first. Only events of transactions below the horizon
+ * Events after `after`, of the given types, oldest first; the row snapshot's column names are camelCased here, in SQL,
+ * the same way the API names fields. Only events of transactions below the horizon
  * are returned: no later commit can ever land before the returned position, so a reader
  * resuming from it misses nothing and sees nothing twice, however transactions interleave.
  */
 export async function listChangeEventRows(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
   limit: number): Promise<ChangeEventRow[]> {
-  let query = db.selectFrom('changeEvents as ce').selectAll('ce')
+  let query = db.selectFrom('changeEvents as ce')
+    .select(['ce.id', 'ce.txid', 'ce.entityType', 'ce.entityId', 'ce.operation', 'ce.studentId', 'ce.occurredAt'])
+    .select(sql<ChangeEventRow['data']>`(select jsonb_object_agg(lower(left(k, 1)) || substr(replace(initcap(k), '_', ''), 2), v)
+      from jsonb_each(ce.data) as e(k, v))`.as('data'))
     .where(sql<boolean>`ce.txid < ${feedHorizon}`);
   if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
   if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
