@@ -52,6 +52,9 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.shutdownTimeoutMs);
   timer.unref();
+  // fastify reaps the keep-alive connections idle at the signal; those busy then would stay open after their response
+  // (keepAliveTimeout, 72 s) and hold the close until the shutdown timeout, so they close as soon as they go idle.
+  app.server.keepAliveTimeout = 1;
   try {
     await app.close();
     await database.stop();
