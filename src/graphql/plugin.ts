@@ -42,8 +42,21 @@ export function serviceContext(context: MercuriusContext): ServiceContext {
 
 const CODE_FOR_STATUS: Record<number, string> = {
   400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED', 422: 'BAD_USER_INPUT', 503: 'UNAVAILABLE',
+  412: 'PRECONDITION_FAILED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'BAD_USER_INPUT', 429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
 };
+
+/** A request refused at the edge (too large, rate limited, unavailable) keeps that HTTP status, so clients back off. */
+const REFUSED_STATUSES = new Set([413, 415, 429, 503]);
+function refusedStatus(errors: readonly GraphQLError[] | undefined): number | undefined {
+  for (const error of errors ?? []) {
+    const original = error.originalError;
+    if (!original || original instanceof GraphQLError) continue;
+    const { status } = toAppError(original);
+    if (REFUSED_STATUSES.has(status)) return status;
+  }
+  return undefined;
+}
 
 /** Renders any resolver error with a stable extensions.code, never leaking internals. */
 export function toGraphQLError(error: GraphQLError): GraphQLError {
@@ -55,7 +68,8 @@ export function toGraphQLError(error: GraphQLError): GraphQLError {
   const code = CODE_FOR_STATUS[appError.status] ?? 'INTERNAL_SERVER_ERROR';
   return new GraphQLError(appError.message, {
     nodes: error.nodes, source: error.source, positions: error.positions, path: error.path,
-    extensions: { code, kinshipCode: appError.code, ...(appError.errors ? { errors: appError.errors } : {}) },
+    // Service rules name REST body fields; in GraphQL those fields arrive in the mutation's input.
+    extensions: { code, kinshipCode: appError.code, ...(appError.errors ? { errors: appError.errors.map((e) => ({ ...e, path: e.path.replace(/^\/body(?=\/|$)/, '/input') })) } : {}) },
   });
 }
 
@@ -107,7 +121,7 @@ export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { features: G
       const formatted = mercurius.defaultErrorFormatter(
         { ...execution, errors: execution.errors?.map((e) => toGraphQLError(e)) } as typeof execution, context);
       // Field errors still answer 200 with data and errors (GraphQL over HTTP).
-      return { statusCode: execution.data ? 200 : formatted.statusCode, response: formatted.response };
+      return { statusCode: execution.data ? 200 : refusedStatus(execution.errors) ?? formatted.statusCode, response: formatted.response };
     },
   });
   // Live updates: every event from the bus (this instance's or another's) reaches this instance's subscribers.
