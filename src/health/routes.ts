@@ -4,12 +4,13 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { pendingMigrationCount } from '../db/migrator.ts';
 import { UnavailableError } from '../http/errors.ts';
+import { ignorePressure } from '../http/protection.ts';
 
 export async function healthRoutes(app: FastifyInstance, opts: { db: Database }): Promise<void> {
   const schemaHide = { hide: true };
-  app.get('/healthz', { schema: schemaHide, logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: schemaHide, logLevel: 'warn', config: ignorePressure }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: schemaHide, logLevel: 'warn' }, async () => {
+  app.get('/readyz', { schema: schemaHide, logLevel: 'warn', config: ignorePressure }, async () => {
     try {
       await sql`select 1`.execute(opts.db);
     } catch {

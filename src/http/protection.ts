@@ -7,12 +7,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { AppError, UnavailableError } from './errors.ts';
-import { sendProblem } from './problem.ts';
 
 /** Authenticated callers are limited per principal (several users behind one school NAT stay independent). */
 function rateLimitKey(request: FastifyRequest): string {
   return request.principal ? `${request.principal.role}:${request.principal.sub}` : `ip:${request.ip}`;
 }
+
+class OverloadedError extends UnavailableError {
+  constructor() {
+    super('The service is overloaded; retry shortly', 5);
+  }
+}
+
+/** Route config for probes: they answer even under pressure (a lagging process is alive, not dead). */
+export const ignorePressure = { pressureHandler: () => undefined };
 
 export const protectionPlugin = fp(async (app: FastifyInstance, opts: { config: Config }) => {
   const { http } = opts.config;
@@ -44,9 +52,8 @@ export const protectionPlugin = fp(async (app: FastifyInstance, opts: { config: 
       maxEventLoopDelay: http.maxEventLoopDelayMs,
       retryAfter: 5,
       exposeStatusRoute: false,
-      pressureHandler: (_request, reply) => {
-        void sendProblem(reply, new UnavailableError('The service is overloaded; retry shortly', 5));
-      },
+      // Thrown into the error handler, so the answer is the usual 503 problem+json with Retry-After.
+      customError: OverloadedError,
     });
   }
 }, { name: 'protection', dependencies: ['authentication'] });

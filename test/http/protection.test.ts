@@ -42,6 +42,8 @@ t.test('an event loop lagging past the limit sheds load with 503 and Retry-After
     if (res.statusCode === 503) shed = res;
   }
   t.ok(shed, 'a request was shed');
+  const probes = [await app.inject({ url: '/healthz' }), await app.inject({ url: '/readyz' })];
+  t.same(probes.map((r) => r.statusCode), [200, 200], 'liveness and readiness probes still answer');
   t.match(shed!.headers['content-type'], /application\/problem\+json/);
   t.equal(shed!.headers['retry-after'], '5');
   t.equal(shed!.json().code, 'KINSHIP_UNAVAILABLE');
