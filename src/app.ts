@@ -21,6 +21,7 @@ import { goalGraphQL } from './features/goals/resolvers.ts';
 import { strategyResourceGraphQL } from './features/strategy-resources/resolvers.ts';
 import { progressEventGraphQL } from './features/progress-events/resolvers.ts';
 import { nodeGraphQL } from './graphql/node.ts';
+import { reportGraphQL } from './features/reports/resolvers.ts';
 import { contactLogRoutes } from './features/contact-logs/routes.ts';
 import { reportRoutes } from './features/reports/routes.ts';
 import { changeRoutes } from './features/changes/routes.ts';
@@ -113,7 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(auditEventRoutes);
   await app.register(graphqlPlugin, {
     features: [authGraphQL, nodeGraphQL, contactLogGraphQL, studentGraphQL, guardianGraphQL, schoolGraphQL, classGraphQL, staffGraphQL,
-      familyGraphQL, enrollmentGraphQL, goalGraphQL, strategyResourceGraphQL, progressEventGraphQL],
+      familyGraphQL, enrollmentGraphQL, goalGraphQL, strategyResourceGraphQL, progressEventGraphQL, reportGraphQL],
   });
 
   return app;
