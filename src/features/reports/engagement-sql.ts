@@ -46,18 +46,20 @@ function monthStart(day: string, roundUp: boolean): string {
 }
 
 /**
- * The summary rows of the period as (student_id, day, staff_id, counts…). Whole calendar months come from the
- * month table (no staff author: used only when neither the group nor a filter needs the author, nor the day).
+ * The summary rows of the period joined to the report's students, as (g, student_id, counts…). Each part joins `sc`
+ * itself, so a teacher's few students drive index lookups and an admin's thousands a hash join. Whole calendar months
+ * come from the month table (no staff author: only when neither the group nor a filter needs the author or the day).
  */
-function periodRows(fromDay: string, toDayExclusive: string, byDay: boolean, staffId?: string): RawBuilder<unknown> {
-  const days = (from: string, to: string) => sql`select student_id, day, staff_id, ${sql.raw(SUMMARY_COLUMNS)} from report_student_days
-    where day >= ${from}::date and day < ${to}::date${staffId ? sql` and staff_id = ${staffId}::uuid` : sql``}`;
+function periodRows(fromDay: string, toDayExclusive: string, groupBy: GroupBy | undefined, staffId?: string): RawBuilder<unknown> {
+  const columns = sql.raw(`${keyOf(groupBy)} as g, r.student_id, ${SUMMARY_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}`);
+  const days = (from: string, to: string) => sql`select ${columns} from report_student_days r join sc on sc.student_id = r.student_id
+    where r.day >= ${from}::date and r.day < ${to}::date${staffId ? sql` and r.staff_id = ${staffId}::uuid` : sql``}`;
   const firstMonth = monthStart(fromDay, true);
   const endMonth = monthStart(toDayExclusive, false);
-  if (byDay || staffId || firstMonth >= endMonth) return days(fromDay, toDayExclusive);
+  if (groupBy === 'staff' || groupBy === 'week' || staffId || firstMonth >= endMonth) return days(fromDay, toDayExclusive);
   return sql`${days(fromDay, firstMonth)}
-    union all select student_id, month, null::uuid, ${sql.raw(SUMMARY_COLUMNS)} from report_student_months
-      where month >= ${firstMonth}::date and month < ${endMonth}::date
+    union all select ${columns} from report_student_months r join sc on sc.student_id = r.student_id
+      where r.month >= ${firstMonth}::date and r.month < ${endMonth}::date
     union all ${days(endMonth, toDayExclusive)}`;
 }
 
@@ -89,17 +91,18 @@ function labelOf(groupBy: GroupBy | undefined): string {
   }
 }
 
-export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
+/** The report statement (exported for EXPLAIN in bench/reports-explain.ts). */
+export function engagementQuery(db: Executor, principal: Principal, input: EngagementSqlInput): RawBuilder<EngagementSqlRow> {
   const { groupBy, fromTs, toTsExclusive: toTs } = input;
   const scope = reportStudents(db, principal, input, studentKey(groupBy));
   const fromDay = fromTs.slice(0, 10);
   const toDayExclusive = toTs.slice(0, 10);
-  const rows = periodRows(fromDay, toDayExclusive, groupBy === 'staff' || groupBy === 'week', input.staffId);
+  const rows = periodRows(fromDay, toDayExclusive, groupBy, input.staffId);
   const firstPartition = groupBy === 'week' ? 'student_id' : 'g, student_id';
   const perStudent = COUNTS.map((c) => `sum(r.${c})::int as ${c}`).join(', ');
   const perGroup = COUNTS.map((c) => `sum(f.${c})::int as ${c}`).join(', ');
 
-  const query = sql<EngagementSqlRow>`
+  return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
 t as (
   select g, count(*)::int as students, ${sql.raw(perGroup)},
@@ -108,9 +111,9 @@ t as (
   from (
     select p.*, min(p.first_at) over (partition by ${sql.raw(firstPartition)}) as period_first
     from (
-      select ${sql.raw(keyOf(groupBy))} as g, r.student_id, ${sql.raw(perStudent)},
+      select r.g, r.student_id, ${sql.raw(perStudent)},
         min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
-      from (${rows}) r join sc on sc.student_id = r.student_id
+      from (${rows}) r
       group by 1, 2
     ) p
   ) f
@@ -127,6 +130,9 @@ od as (
 select t.g as group_key, ${sql.raw(labelOf(groupBy))} as group_label, t.*, coalesce(od.follow_up_overdue, 0) as follow_up_overdue
 from t left join od on od.g = t.g
 order by group_label, t.g`;
-  const result = await query.execute(db);
+}
+
+export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
+  const result = await engagementQuery(db, principal, input).execute(db);
   return result.rows;
 }
