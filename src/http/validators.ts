@@ -8,11 +8,15 @@ const shared = { removeAdditional: false, useDefaults: true, allErrors: true } a
  * One compiler would coerce `null` to "" in a body's nullable string (anyOf [string, null]) and numbers to strings;
  * a body keeps the JSON types the client sent, while text parts (query, params, headers) are coerced.
  */
+// One factory per flavour for the process: each caches its Ajv instances per set of shared schemas.
+const bodyCompilers = AjvCompiler();
+const textCompilers = AjvCompiler();
+
 export const schemaController: FastifyServerOptions['schemaController'] = {
   compilersFactory: {
     buildValidator: (externalSchemas: Record<string, unknown>) => {
-      const forBody = AjvCompiler()(externalSchemas as never, { customOptions: { ...shared, coerceTypes: false } });
-      const forText = AjvCompiler()(externalSchemas as never, { customOptions: { ...shared, coerceTypes: 'array' } });
+      const forBody = bodyCompilers(externalSchemas as never, { customOptions: { ...shared, coerceTypes: false } });
+      const forText = textCompilers(externalSchemas as never, { customOptions: { ...shared, coerceTypes: 'array' } });
       return (route) => (route.httpPart === 'body' ? forBody(route as never) : forText(route as never));
     },
   },
