@@ -164,16 +164,20 @@ async function applyMemberships(client: pg.PoolClient, isBulk: boolean): Promise
 async function applyLinks(client: pg.PoolClient, isBulk: boolean): Promise<EntityCounts> {
   const c = await upsert(client, { table: 'student_guardians', key: ['student_id', 'guardian_id'], sis: false,
     columns: ['student_id', 'guardian_id', 'source', 'status', 'relationship'],
-    select: `select st.id, g.id, 'sis'::record_source, 'active'::record_status, l.relationship from stg_links l
+    // A relationship the export does not state keeps the stored one; only a new link takes the default.
+    select: `select st.id, g.id, 'sis'::record_source, 'active'::record_status,
+      coalesce(l.relationship, x.relationship, l.default_relationship) from stg_links l
       join students st on st.source = 'sis' and st.sourced_id = l.student_sourced_id
-      join guardians g on g.source = 'sis' and g.sourced_id = l.guardian_sourced_id`,
+      join guardians g on g.source = 'sis' and g.sourced_id = l.guardian_sourced_id
+      left join student_guardians x on x.student_id = st.id and x.guardian_id = g.id`,
     update: ['status', 'relationship'], staged: 'select 1 from stg_links' });
-  // Links the SIS no longer lists for a person in this export end; local links are never touched.
+  // Links the SIS no longer lists for a person in this export end; local links are never touched. Many SIS list the
+  // link on the student's row only, so in a delta a guardian row with an empty agentSourcedIds ends none of its links.
   const d = await client.query(`update student_guardians x set status = 'inactive'
     from students st, guardians g
     where x.student_id = st.id and x.guardian_id = g.id and x.source = 'sis' and x.status = 'active'
     and (${isBulk ? 'true' : 'false'} or exists (select 1 from stg_students s where s.sourced_id = st.sourced_id)
-         or exists (select 1 from stg_guardians s where s.sourced_id = g.sourced_id))
+         or exists (select 1 from stg_guardians s where s.sourced_id = g.sourced_id and s.lists_agents))
     and not exists (select 1 from stg_links l where l.student_sourced_id = st.sourced_id and l.guardian_sourced_id = g.sourced_id)`);
   c.deactivated += d.rowCount ?? 0;
   return c;

@@ -41,6 +41,8 @@ export interface StaffRecord extends Sourced {
 export interface GuardianRecord extends Sourced {
   givenName: string; familyName: string; email: string | null; phone: string | null; smsPhone: string | null;
   metadata: Metadata;
+  /** The row's agentSourcedIds lists someone: only then does a delta read its absence of a link as an end. */
+  listsAgents: boolean;
 }
 export interface StudentSchoolRecord {
   studentSourcedId: string; schoolSourcedId: string; isPrimary: boolean; status: RecordStatus;
@@ -53,7 +55,11 @@ export interface EnrollmentRecord extends Sourced {
   beginDate: string | null; endDate: string | null; metadata: Metadata;
 }
 export interface GuardianLinkRecord {
-  studentSourcedId: string; guardianSourcedId: string; relationship: Relationship;
+  studentSourcedId: string; guardianSourcedId: string;
+  /** The relationship as this export states it; null when it does not carry it (the guardian's row or sex is not in it). */
+  relationship: Relationship | null;
+  /** What a new link gets when the export does not state the relationship. */
+  defaultRelationship: Relationship;
 }
 export interface DemographicRecord {
   sourcedId: string; status: RecordStatus; birthDate: string | null; sex: string | null;

@@ -60,8 +60,11 @@ export async function emitGuardianLinks(state: ReadState, people: PeopleState): 
     const key = `${student}\u0000${guardian}`;
     if (links.has(key)) continue;
     const g = people.guardians.get(guardian);
-    links.set(key, { studentSourcedId: student, guardianSourcedId: guardian,
-      relationship: relationshipOf(g?.role ?? 'guardian', g?.explicit ?? null, g?.sex ?? null) });
+    const stated = relationshipOf(g?.role ?? 'guardian', g?.explicit ?? null, g?.sex ?? null);
+    // A delta that lists the link from the student's side, or carries a parent but not their demographics row, says
+    // nothing about the relationship: the stored one stays (a bulk demographics file states every parent's sex).
+    const carried = g !== undefined && (g.explicit !== null || g.role !== 'parent' || g.sexCarried || state.mode('demographics') === 'bulk');
+    links.set(key, { studentSourcedId: student, guardianSourcedId: guardian, relationship: carried ? stated : null, defaultRelationship: stated });
   }
   people.agents = [];
   for (const link of links.values()) await state.emit('guardianLinks', link);

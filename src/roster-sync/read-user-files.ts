@@ -17,7 +17,8 @@ export interface PeopleState {
   rolesByUser: Map<string, RoleEntry[]>;
   /** Flat [from, to, line, from, to, line, ...] triples of agentSourcedIds. */
   agents: (string | number)[];
-  guardians: Map<string, { role: string; explicit: Relationship | null; sex: string | null }>;
+  /** sexCarried: demographics.csv has the guardian's row (a delta without it says nothing about their sex). */
+  guardians: Map<string, { role: string; explicit: Relationship | null; sex: string | null; sexCarried: boolean }>;
 }
 
 export function newPeopleState(): PeopleState {
@@ -136,8 +137,9 @@ export async function readUsers(source: ExportSource, state: ReadState, people: 
       const rawRel = ext['metadata.relationship'];
       const explicit = rawRel ? parseRelationship(rawRel) : null;
       if (rawRel && !explicit) row.warn('metadata.relationship', `"${rawRel}" is not a known relationship; the role "${guardianRole}" is used`);
-      people.guardians.set(sourcedId, { role: guardianRole, explicit, sex: null });
-      await state.emit('guardians', { sourcedId, status, modifiedAt, givenName, familyName, email, phone, smsPhone: sms, metadata });
+      people.guardians.set(sourcedId, { role: guardianRole, explicit, sex: null, sexCarried: false });
+      await state.emit('guardians', { sourcedId, status, modifiedAt, givenName, familyName, email, phone, smsPhone: sms, metadata,
+        listsAgents: agents.length > 0 });
     }
   });
   if (v12) await membershipsForOtherUsers(state, people);
@@ -199,7 +201,10 @@ export async function readDemographics(source: ExportSource, state: ReadState, p
     }
     if (row.bad || sourcedId === '') return;
     const guardian = people.guardians.get(sourcedId);
-    if (guardian) guardian.sex = sex;
+    if (guardian) {
+      guardian.sex = sex;
+      guardian.sexCarried = true;
+    }
     await state.emit('demographics', { sourcedId, status, birthDate, sex });
   });
 }
