@@ -6,13 +6,13 @@ import type { Executor } from '../../db/database.ts';
 import type { Enrollments } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { canSeeClass } from '../classes/service.ts';
-import { afterTime, preciseTime } from '../students/roster-common.ts';
+import { afterTimeKey, timeKey } from '../../http/paging.ts';
 import type { EnrollmentListQuery } from './schemas.ts';
 
 export type EnrollmentRow = Selectable<Enrollments> & { cursorAt: string };
 
 function visibleEnrollments(db: Executor, principal: Principal) {
-  return db.selectFrom('enrollments as e').selectAll('e').select(preciseTime('e.createdAt').as('cursorAt')).where((eb) => eb.or([
+  return db.selectFrom('enrollments as e').selectAll('e').select(timeKey('e.createdAt').as('cursorAt')).where((eb) => eb.or([
     eb.and([eb('e.studentId', 'is not', null), canSeeStudent(eb, principal, 'e.studentId')]),
     eb.and([eb('e.staffId', 'is not', null), canSeeClass(eb, principal, 'e.classId')]),
   ]));
@@ -31,6 +31,6 @@ export async function listEnrollmentRows(db: Executor, principal: Principal, fil
   if (filter.schoolId) query = query.where('e.schoolId', '=', filter.schoolId);
   if (filter.role) query = query.where('e.role', '=', filter.role);
   if (filter.status) query = query.where('e.status', '=', filter.status);
-  if (after) query = query.where(afterTime('e.createdAt', 'e.id', after));
+  if (after) query = query.where(afterTimeKey('e.createdAt', 'e.id', after, 'asc'));
   return query.orderBy('e.createdAt').orderBy('e.id').limit(limit + 1).execute();
 }

@@ -2,8 +2,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { GoalParticipants, GoalStrategies } from '../../db/types.ts';
-import type { CursorKey } from '../../http/paging.ts';
-import { preciseTime } from './queries.ts';
+import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
 
 export type ParticipantRow = Selectable<GoalParticipants> & { name: string; relationship: string | null; createdAtKey: string };
 export type StrategyRow = Selectable<GoalStrategies> & { resourceTitle: string; resourceKind: string; createdAtKey: string };
@@ -22,14 +21,14 @@ function participantsOf(db: Executor, goalId: string, studentId: string) {
         when 'staff' then coalesce(ps.preferred_first_name, ps.given_name) || ' ' || ps.family_name
         else coalesce(pst.preferred_first_name, pst.given_name) || ' ' || pst.family_name end`.as('name'),
       'psg.relationship',
-      preciseTime('p.createdAt').as('createdAtKey'),
+      timeKey('p.createdAt').as('createdAtKey'),
     ])
     .where('p.goalId', '=', goalId);
 }
 
 export async function listParticipantRows(db: Executor, goalId: string, studentId: string, after: CursorKey | undefined, limit: number): Promise<ParticipantRow[]> {
   let query = participantsOf(db, goalId, studentId);
-  if (after) query = query.where(sql<boolean>`(p.created_at, p.id) > (${String(after[0])}::timestamptz, ${after[1]}::uuid)`);
+  if (after) query = query.where(afterTimeKey('p.createdAt', 'p.id', after, 'asc'));
   return query.orderBy('p.createdAt', 'asc').orderBy('p.id', 'asc').limit(limit + 1).execute() as Promise<ParticipantRow[]>;
 }
 
@@ -64,13 +63,13 @@ function strategiesOf(db: Executor, goalId: string) {
   return db.selectFrom('goalStrategies as s')
     .innerJoin('strategyResources as r', 'r.id', 's.resourceId')
     .selectAll('s')
-    .select(['r.title as resourceTitle', 'r.kind as resourceKind', preciseTime('s.createdAt').as('createdAtKey')])
+    .select(['r.title as resourceTitle', 'r.kind as resourceKind', timeKey('s.createdAt').as('createdAtKey')])
     .where('s.goalId', '=', goalId);
 }
 
 export async function listStrategyRows(db: Executor, goalId: string, after: CursorKey | undefined, limit: number): Promise<StrategyRow[]> {
   let query = strategiesOf(db, goalId);
-  if (after) query = query.where(sql<boolean>`(s.created_at, s.id) > (${String(after[0])}::timestamptz, ${after[1]}::uuid)`);
+  if (after) query = query.where(afterTimeKey('s.createdAt', 's.id', after, 'asc'));
   return query.orderBy('s.createdAt', 'asc').orderBy('s.id', 'asc').limit(limit + 1).execute();
 }
 
@@ -113,7 +112,7 @@ export async function listParticipantRowsOfGoals(db: Executor, goalIds: string[]
         when 'staff' then coalesce(ps.preferred_first_name, ps.given_name) || ' ' || ps.family_name
         else coalesce(pst.preferred_first_name, pst.given_name) || ' ' || pst.family_name end`.as('name'),
       'psg.relationship',
-      preciseTime('p.createdAt').as('createdAtKey'),
+      timeKey('p.createdAt').as('createdAtKey'),
     ])
     .where('p.goalId', 'in', goalIds)
     .orderBy('p.createdAt', 'asc').orderBy('p.id', 'asc').execute() as Promise<ParticipantRow[]>;
@@ -125,7 +124,7 @@ export async function listStrategyRowsOfGoals(db: Executor, goalIds: string[]): 
   return db.selectFrom('goalStrategies as s')
     .innerJoin('strategyResources as r', 'r.id', 's.resourceId')
     .selectAll('s')
-    .select(['r.title as resourceTitle', 'r.kind as resourceKind', preciseTime('s.createdAt').as('createdAtKey')])
+    .select(['r.title as resourceTitle', 'r.kind as resourceKind', timeKey('s.createdAt').as('createdAtKey')])
     .where('s.goalId', 'in', goalIds)
     .orderBy('s.createdAt', 'asc').orderBy('s.id', 'asc').execute();
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Goals } from '../../db/types.ts';
-import type { CursorKey } from '../../http/paging.ts';
+import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { GoalListQuery } from './schemas.ts';
 
@@ -12,14 +12,12 @@ import type { GoalListQuery } from './schemas.ts';
 export type GoalRow = Selectable<Goals> & { createdAtKey: string };
 
 /** Microsecond UTC text of a timestamptz column: a JS Date would round to milliseconds and open gaps between pages. */
-export const preciseTime = (column: string) =>
-  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Goals the principal may see: goals of visible students; guardians only goals they take part in. */
 export function visibleGoals(db: Executor, principal: Principal) {
   let query = db.selectFrom('goals as g')
     .selectAll('g')
-    .select(preciseTime('g.createdAt').as('createdAtKey'))
+    .select(timeKey('g.createdAt').as('createdAtKey'))
     .where((eb) => canSeeStudent(eb, principal, 'g.studentId'));
   if (familyOnly(principal)) {
     query = query.where((eb) => eb.exists(eb.selectFrom('goalParticipants as vp').select('vp.id')
@@ -70,10 +68,7 @@ export async function listGoalRows(db: Executor, principal: Principal, filter: G
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where('g.title', 'ilike', pattern);
   }
-  if (after) {
-    const [createdAt, id] = after;
-    query = query.where(sql<boolean>`(g.created_at, g.id) < (${String(createdAt)}::timestamptz, ${id}::uuid)`);
-  }
+  if (after) query = query.where(afterTimeKey('g.createdAt', 'g.id', after, 'desc'));
   return query.orderBy('g.createdAt', 'desc').orderBy('g.id', 'desc').limit(limit + 1).execute();
 }
 
@@ -122,6 +117,6 @@ export async function listGoalRowsOfStudents(db: Executor, principal: Principal,
   let inner = visibleGoals(db, principal).where('g.studentId', 'in', studentIds);
   if (filter.status) inner = inner.where('g.status', '=', filter.status);
   if (filter.domain) inner = inner.where('g.domain', '=', filter.domain);
-  if (after) inner = inner.where(sql<boolean>`(g.created_at, g.id) < (${String(after[0])}::timestamptz, ${after[1]}::uuid)`);
+  if (after) inner = inner.where(afterTimeKey('g.createdAt', 'g.id', after, 'desc'));
   return firstRowsPerParent(db, inner, 'g.studentId', sql`g.created_at desc, g.id desc`, 'studentId', limit);
 }

@@ -5,14 +5,14 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { StudentGuardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
-import { afterTime, preciseTime } from '../students/roster-common.ts';
+import { afterTimeKey, timeKey } from '../../http/paging.ts';
 import { canSeeGuardian } from './queries.ts';
 
 export type LinkRow = Selectable<StudentGuardians> & { cursorAt: string };
 
 /** Active links whose guardian is visible; district admins and integrations also see ended links. */
 function visibleLinks(db: Executor, principal: Principal, studentId: string) {
-  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(preciseTime('sg.createdAt').as('cursorAt')).where('sg.studentId', '=', studentId)
+  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(timeKey('sg.createdAt').as('cursorAt')).where('sg.studentId', '=', studentId)
     .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));
   if (principal.role !== 'district_admin' && principal.role !== 'integration') query = query.where('sg.status', '=', 'active');
   return query;
@@ -28,7 +28,7 @@ export async function listLinkRows(db: Executor, principal: Principal, studentId
   after: CursorKey | undefined, limit: number): Promise<LinkRow[]> {
   let query = visibleLinks(db, principal, studentId);
   if (status) query = query.where('sg.status', '=', status);
-  if (after) query = query.where(afterTime('sg.createdAt', 'sg.id', after));
+  if (after) query = query.where(afterTimeKey('sg.createdAt', 'sg.id', after, 'asc'));
   return query.orderBy('sg.createdAt').orderBy('sg.id').limit(limit + 1).execute();
 }
 
@@ -44,7 +44,7 @@ export async function updateLinkRow(db: Executor, id: string, values: Updateable
 /** The links of each student whose student and guardian the caller may see (as visibleLinks, for many students at once). */
 export async function listLinkRowsOfStudents(db: Executor, principal: Principal, studentIds: string[]): Promise<LinkRow[]> {
   if (studentIds.length === 0) return [];
-  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(preciseTime('sg.createdAt').as('cursorAt'))
+  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(timeKey('sg.createdAt').as('cursorAt'))
     .where('sg.studentId', 'in', studentIds)
     .where((eb) => canSeeStudent(eb, principal, 'sg.studentId'))
     .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));

@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, ProgressEvents } from '../../db/types.ts';
-import type { CursorKey } from '../../http/paging.ts';
+import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { ProgressEventFilter } from './schemas.ts';
 
@@ -23,7 +23,7 @@ function guardianTakesPart(eb: ExpressionBuilder<DB, any>, principal: Principal)
  */
 export function visibleProgressEvents(db: Executor, principal: Principal) {
   let query = db.selectFrom('progressEvents as pe').selectAll('pe')
-    .select(sql<string>`to_char(pe.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('occurredAtKey'))
+    .select(timeKey('pe.occurredAt').as('occurredAtKey'))
     .where((eb) => canSeeStudent(eb, principal, 'pe.studentId'));
   if (familyOnly(principal)) {
     query = query.where('pe.visibility', '=', 'family')
@@ -67,11 +67,7 @@ export async function listProgressEventRows(db: Executor, principal: Principal, 
     query = query.where('pe.note', 'ilike', pattern);
   }
   const ascending = filter.order === 'oldest';
-  if (after) {
-    const [occurredAt, id] = after;
-    const key = sql`(${String(occurredAt)}::timestamptz, ${id}::uuid)`;
-    query = query.where(ascending ? sql<boolean>`(pe.occurred_at, pe.id) > ${key}` : sql<boolean>`(pe.occurred_at, pe.id) < ${key}`);
-  }
+  if (after) query = query.where(afterTimeKey('pe.occurredAt', 'pe.id', after, ascending ? 'asc' : 'desc'));
   const direction = ascending ? 'asc' : 'desc';
   return query.orderBy('pe.occurredAt', direction).orderBy('pe.id', direction).limit(limit + 1).execute();
 }
@@ -111,10 +107,7 @@ export async function listProgressEventRowsOfParents(db: Executor, principal: Pr
   if (filter.kind) inner = inner.where('pe.kind', '=', filter.kind);
   if (filter.visibility) inner = inner.where('pe.visibility', '=', filter.visibility);
   const ascending = filter.order === 'oldest';
-  if (after) {
-    const key = sql`(${String(after[0])}::timestamptz, ${after[1]}::uuid)`;
-    inner = inner.where(ascending ? sql<boolean>`(pe.occurred_at, pe.id) > ${key}` : sql<boolean>`(pe.occurred_at, pe.id) < ${key}`);
-  }
+  if (after) inner = inner.where(afterTimeKey('pe.occurredAt', 'pe.id', after, ascending ? 'asc' : 'desc'));
   const order = ascending ? sql`pe.occurred_at asc, pe.id asc` : sql`pe.occurred_at desc, pe.id desc`;
   return firstRowsPerParent(db, inner, `pe.${parent}`, order, parent, limit);
 }

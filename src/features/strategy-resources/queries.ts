@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, StrategyResources } from '../../db/types.ts';
-import type { CursorKey } from '../../http/paging.ts';
+import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
 import type { StrategyResourceListQuery } from './schemas.ts';
 
 /** A resource row plus its exact creation time as text (microseconds), the keyset cursor's sort value. */
@@ -78,10 +78,7 @@ export async function listResourceRows(db: Executor, principal: Principal, filte
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) => eb.or([eb('sr.title', 'ilike', pattern), eb('sr.summary', 'ilike', pattern)]));
   }
-  if (after) {
-    const [createdAt, id] = after;
-    query = query.where(sql<boolean>`(sr.created_at, sr.id) < (${String(createdAt)}::timestamptz, ${id}::uuid)`);
-  }
+  if (after) query = query.where(afterTimeKey('sr.createdAt', 'sr.id', after, 'desc'));
   return query.orderBy('sr.createdAt', 'desc').orderBy('sr.id', 'desc').limit(limit + 1).execute();
 }
 

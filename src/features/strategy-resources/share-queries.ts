@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ResourceShares } from '../../db/types.ts';
-import type { CursorKey } from '../../http/paging.ts';
+import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../graphql/batch.ts';
 import type { ResourceShareListQuery } from './share-schemas.ts';
 
@@ -39,10 +39,7 @@ export async function listShareRows(db: Executor, principal: Principal, filter: 
   if (filter.acknowledged !== undefined) query = query.where('rs.acknowledgedAt', filter.acknowledged ? 'is not' : 'is', null);
   if (filter.from) query = query.where('rs.sharedAt', '>=', new Date(filter.from));
   if (filter.to) query = query.where('rs.sharedAt', '<', new Date(filter.to));
-  if (after) {
-    const [sharedAt, id] = after;
-    query = query.where(sql<boolean>`(rs.shared_at, rs.id) < (${String(sharedAt)}::timestamptz, ${id}::uuid)`);
-  }
+  if (after) query = query.where(afterTimeKey('rs.sharedAt', 'rs.id', after, 'desc'));
   return query.orderBy('rs.sharedAt', 'desc').orderBy('rs.id', 'desc').limit(limit + 1).execute();
 }
 
@@ -74,6 +71,6 @@ export async function listShareRowsOfParents(db: Executor, principal: Principal,
   if (parentIds.length === 0) return [];
   let inner = visibleShares(db, principal).where(`rs.${parent}`, 'in', parentIds);
   if (acknowledged !== undefined) inner = inner.where('rs.acknowledgedAt', acknowledged ? 'is not' : 'is', null);
-  if (after) inner = inner.where(sql<boolean>`(rs.shared_at, rs.id) < (${String(after[0])}::timestamptz, ${after[1]}::uuid)`);
+  if (after) inner = inner.where(afterTimeKey('rs.sharedAt', 'rs.id', after, 'desc'));
   return firstRowsPerParent(db, inner, `rs.${parent}`, sql`rs.shared_at desc, rs.id desc`, parent, limit);
 }

@@ -94,16 +94,3 @@ export function assertRosterCreator(principal: Principal, what: string): void {
     throw new ForbiddenError(`Only district administrators create local ${what}`);
   }
 }
-
-/** A timestamp column as text with microseconds: cursors built from JS Dates would lose them and repeat rows. */
-export function preciseTime(column: string): RawBuilder<string> {
-  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-}
-
-/** Rows after the cursor in (timestamp, id) order, the cursor's timestamp kept to the microsecond. */
-export function afterTime(column: string, idColumn: string, after: CursorKey): RawBuilder<SqlBool> {
-  if (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0]))) {
-    throw new ValidationError('cursor does not belong to this list', [{ path: '/querystring/cursor', message: 'is not a cursor of this list' }]);
-  }
-  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref(idColumn)}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`;
-}

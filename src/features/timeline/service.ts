@@ -4,7 +4,7 @@ import { assertScope } from '../../auth/policy.ts';
 import { audit } from '../../auth/audit.ts';
 import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
-import { afterTimeKey, decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
+import { afterTimeKey, decodeCursor, pageLimit, timeKey, toPage, type Page } from '../../http/paging.ts';
 import { distinct, firstRowsPerParent, pagesByParent } from '../../graphql/batch.ts';
 import { visibleContactLogs } from '../contact-logs/service.ts';
 import { visibleGoals } from '../goals/service.ts';
@@ -61,7 +61,7 @@ export async function getStudentTimeline(ctx: ServiceContext, studentId: string,
   if (!first) return { data: [], page: { nextCursor: null }, cursors: [] };
   const union = rest.reduce((acc, source) => acc.unionAll(source), first);
   let feed = (ctx.db as unknown as Kysely<any>).selectFrom(union.as('t')).selectAll('t')
-    .select(sql<string>`to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursorAt'));
+    .select(timeKey('t.at').as('cursorAt'));
   if (query.from) feed = feed.where('t.at', '>=', new Date(query.from));
   if (query.to) feed = feed.where('t.at', '<', new Date(query.to));
   if (query.q) feed = feed.where('t.headline', 'ilike', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -94,7 +94,7 @@ export async function getStudentTimelines(ctx: ServiceContext, studentIds: reado
   if (!first || studentIds.length === 0) return studentIds.map(() => ({ data: [], page: { nextCursor: null }, cursors: [] }));
   const union = rest.reduce((acc, source) => acc.unionAll(source), first);
   let feed = (ctx.db as unknown as Kysely<any>).selectFrom(union.as('t')).selectAll('t')
-    .select(sql<string>`to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursorAt'));
+    .select(timeKey('t.at').as('cursorAt'));
   if (after) feed = feed.where(afterTimeKey('t.at', 't.id', after, 'desc'));
   const rows = await firstRowsPerParent<TimelineRow & { studentId: string }>(ctx.db, feed, 't.studentId', sql`t.at desc, t.id desc`, 'studentId', limit);
   const pages = pagesByParent(studentIds, rows, (r) => r.studentId, limit, (r) => [r.cursorAt, r.id], (r): TimelineItem => ({
