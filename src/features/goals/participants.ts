@@ -6,7 +6,7 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
-import { assertGuardiansLinked } from '../students/references.ts';
+import { assertGuardianLinked } from '../students/references.ts';
 import { loadGoalForRead, loadGoalForWrite, mayEditGoal } from './access.ts';
 import {
   deleteParticipantRow, findParticipant, insertParticipant, listParticipantRows, listParticipantRowsOfGoals, participantExists, setParticipantInput,
@@ -78,12 +78,7 @@ async function resolvePerson(tx: ServiceContext, goal: GoalRow, input: GoalParti
     throw new UnprocessableError("The student taking part must be the goal's student", [{ path: '/body/studentId', message: "is not the goal's student" }]);
   }
   if (input.participantType === 'guardian') {
-    try {
-      await assertGuardiansLinked(tx, goal.studentId, [personId]);
-    } catch (error) {
-      if (!(error instanceof UnprocessableError)) throw error;
-      throw new UnprocessableError(error.message, [{ path: '/body/guardianId', message: 'is not a guardian linked to the student' }]);
-    }
+    await assertGuardianLinked(tx, goal.studentId, personId);
   }
   if (input.participantType === 'staff') {
     const staff = await tx.db.selectFrom('staff').select('id').where('id', '=', personId).where('status', '=', 'active').executeTakeFirst();

@@ -6,7 +6,7 @@ import { assertIfMatch } from '../../http/etag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
-import { assertGuardiansLinked, assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
+import { assertGuardianLinked, assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import { findResource } from './queries.ts';
 import { assertResourceUsable } from './references.ts';
 import {
@@ -76,12 +76,7 @@ async function reload(tx: ServiceContext, id: string): Promise<ResourceShare> {
 /** The guardian must be actively linked to the student and able to hear about them (may contact or educational rights). */
 async function assertGuardianReachable(tx: ServiceContext, studentId: string, guardianId: string): Promise<void> {
   const path = '/body/guardianId';
-  try {
-    await assertGuardiansLinked(tx, studentId, [guardianId], path);
-  } catch (error) {
-    if (!(error instanceof UnprocessableError)) throw error;
-    throw new UnprocessableError(error.message, [{ path, message: 'is not a guardian linked to the student' }]);
-  }
+  await assertGuardianLinked(tx, studentId, guardianId, path);
   if (!(await guardianMayHearAbout(tx.db, studentId, guardianId))) {
     throw new UnprocessableError('The guardian may not be contacted about the student', [{ path, message: 'may not be contacted about the student' }]);
   }

@@ -11,15 +11,26 @@ export async function assertStudentReference(ctx: ServiceContext, studentId: str
   if (!row) throw new UnprocessableError('No such student', [{ path, message: 'is not a student you can see' }]);
 }
 
-/** Each guardian must have an active link to the student; otherwise 422 naming the offending array item. */
-export async function assertGuardiansLinked(ctx: ServiceContext, studentId: string, guardianIds: string[], path = '/body/guardianIds'): Promise<void> {
-  if (guardianIds.length === 0) return;
+async function linkedGuardianIds(ctx: ServiceContext, studentId: string, guardianIds: string[]): Promise<Set<string>> {
   const rows = await ctx.db.selectFrom('studentGuardians as sg').innerJoin('guardians as g', 'g.id', 'sg.guardianId')
     .select('sg.guardianId').where('sg.studentId', '=', studentId).where('sg.guardianId', 'in', guardianIds)
     .where('sg.status', '=', 'active').where('g.status', '=', 'active').execute();
-  const linked = new Set(rows.map((r) => r.guardianId));
+  return new Set(rows.map((r) => r.guardianId));
+}
+
+/** Each guardian must have an active link to the student; otherwise 422 naming the offending array item. */
+export async function assertGuardiansLinked(ctx: ServiceContext, studentId: string, guardianIds: string[], path = '/body/guardianIds'): Promise<void> {
+  if (guardianIds.length === 0) return;
+  const linked = await linkedGuardianIds(ctx, studentId, guardianIds);
   const errors = guardianIds.flatMap((id, i) => (linked.has(id) ? [] : [{ path: `${path}/${i}`, message: 'is not a guardian linked to the student' }]));
   if (errors.length > 0) throw new UnprocessableError('Every guardian must be linked to the student', errors);
+}
+
+/** The one guardian a write names must have an active link to the student; otherwise 422 naming the field. */
+export async function assertGuardianLinked(ctx: ServiceContext, studentId: string, guardianId: string, path = '/body/guardianId'): Promise<void> {
+  if (!(await linkedGuardianIds(ctx, studentId, [guardianId])).has(guardianId)) {
+    throw new UnprocessableError('The guardian must be linked to the student', [{ path, message: 'is not a guardian linked to the student' }]);
+  }
 }
 
 /**
