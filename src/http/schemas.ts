@@ -73,6 +73,8 @@ export const WriteErrorResponses = {
   ...ErrorResponses,
   409: problemRef('Conflicts with the current state (e.g. a unique value, an idempotency key in flight)'),
   412: problemRef('If-Match does not match the current ETag'),
+  413: problemRef('The body is larger than this route accepts'),
+  415: problemRef('The body has a content type this route does not accept'),
   422: problemRef('Breaks a domain rule, or an Idempotency-Key reused with another body'),
 } as const;
 

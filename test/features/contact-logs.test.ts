@@ -41,6 +41,12 @@ t.test('contact logs', async (t) => {
       t.match(res.headers['content-type'], /application\/problem\+json/);
       t.ok(res.json().errors.some((e: { path: string }) => e.path === path), `${path} in ${JSON.stringify(res.json().errors)}`);
     }
+    const huge = await app.inject({ method: 'POST', url: '/v1/contact-logs', headers: { ...as.teacherA, 'content-type': 'application/json' }, payload: JSON.stringify({ ...base, summary: 'x'.repeat(2_000_000) }) });
+    t.equal(huge.statusCode, 413);
+    t.equal(huge.json().code, 'KINSHIP_PAYLOAD_TOO_LARGE');
+    const xml = await app.inject({ method: 'POST', url: '/v1/contact-logs', headers: { ...as.teacherA, 'content-type': 'application/xml' }, payload: '<log/>' });
+    t.equal(xml.statusCode, 415);
+    t.match(xml.headers['content-type'], /application\/problem\+json/);
     const notJson = await app.inject({ method: 'POST', url: '/v1/contact-logs', headers: { ...as.teacherA, 'content-type': 'application/json' }, payload: '{"studentId":' });
     t.equal(notJson.statusCode, 400);
   });
