@@ -282,6 +282,14 @@ export interface ProgressEvents {
   visibility: Generated<Visibility>;
 }
 
+export interface ReportOpenFollowUps {
+  day: string;
+  due: string;
+  open: number;
+  staffId: string | null;
+  studentId: string;
+}
+
 export interface ReportStudentDays {
   celebrationContacts: number;
   celebrationEvents: number;
@@ -386,6 +394,60 @@ export interface ReportStudentMonths {
   statusMet: number;
   statusPaused: number;
   studentId: string;
+  withInterpreter: number;
+}
+
+export interface ReportStudentWeeks {
+  celebrationContacts: number;
+  celebrationEvents: number;
+  channelAppMessage: number;
+  channelEmail: number;
+  channelHomeVisit: number;
+  channelInPerson: number;
+  channelNoteHome: number;
+  channelOther: number;
+  channelPhone: number;
+  channelText: number;
+  channelVideo: number;
+  contacts: number;
+  directionInbound: number;
+  directionOutbound: number;
+  events: number;
+  familyInput: number;
+  firstContactAt: Timestamp | null;
+  firstStrengthAt: Timestamp | null;
+  followUpDone: number;
+  followUpDue: number;
+  goalsCreated: number;
+  goalsMet: number;
+  goalsMetWithGuardian: number;
+  goalsWithGuardian: number;
+  inLanguage: number;
+  kindCelebration: number;
+  kindMeasurement: number;
+  kindMilestone: number;
+  kindObservation: number;
+  kindSetback: number;
+  languageOrInterpreter: number;
+  purposeCelebration: number;
+  purposeConcern: number;
+  purposeInputRequest: number;
+  purposeOther: number;
+  purposePlan: number;
+  purposeStrength: number;
+  purposeUpdate: number;
+  settingHome: number;
+  settingSchool: number;
+  sharesAcknowledged: number;
+  sharesSent: number;
+  staffId: string | null;
+  statusActive: number;
+  statusDiscontinued: number;
+  statusDraft: number;
+  statusMet: number;
+  statusPaused: number;
+  studentId: string;
+  week: string;
   withInterpreter: number;
 }
 
@@ -566,8 +628,10 @@ export interface DB {
   idempotencyKeys: IdempotencyKeys;
   orgs: Orgs;
   progressEvents: ProgressEvents;
+  reportOpenFollowUps: ReportOpenFollowUps;
   reportStudentDays: ReportStudentDays;
   reportStudentMonths: ReportStudentMonths;
+  reportStudentWeeks: ReportStudentWeeks;
   resourceShares: ResourceShares;
   staff: Staff;
   staffSchools: StaffSchools;

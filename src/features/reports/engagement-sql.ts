@@ -1,8 +1,9 @@
-// SQL of the engagement report: sums the trigger-kept summaries (report_student_days / _months) per (group, student), then per group.
+// SQL of the engagement report: sums the trigger-kept summaries (days, weeks, months) per (row key, student), then per group.
 import { sql, type RawBuilder } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import type { Executor } from '../../db/database.ts';
 import { reportStudents } from './access.ts';
+import { periodSegments, type Segment } from './periods.ts';
 import type { GroupBy } from './schemas.ts';
 
 export interface EngagementSqlInput {
@@ -33,52 +34,44 @@ const COUNTS = [
   'celebration_contacts', 'goals_created', ...of('status', STATUSES), 'goals_with_guardian', 'goals_met', 'goals_met_with_guardian',
   'events', ...of('kind', KINDS), ...of('setting', SETTINGS), 'celebration_events', 'shares_sent', 'shares_acknowledged',
 ];
-const SUMMARY_COLUMNS = [...COUNTS, 'first_contact_at', 'first_strength_at'].join(', ');
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** The first day of the month of `day`, or of the next month when `day` is not a first. */
-function monthStart(day: string, roundUp: boolean): string {
-  const first = `${day.slice(0, 8)}01`;
-  if (!roundUp || first === day) return first;
-  const d = new Date(`${first}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + 1);
-  return isoDay(d.getTime());
+const TABLES: Record<Segment['unit'], [string, string]> = {
+  day: ['report_student_days', 'day'], week: ['report_student_weeks', 'week'], month: ['report_student_months', 'month'],
+};
+
+/** The row key a summary row carries into the per-student step: its author (staff), its ISO week, or none. */
+function rowKey(groupBy: GroupBy | undefined, unit: Segment['unit']): string {
+  if (groupBy === 'staff') return 'r.staff_id';
+  if (groupBy === 'week') return unit === 'day' ? '(r.day - (extract(isodow from r.day)::int - 1))' : 'r.week';
+  return 'null::date';
 }
 
 /**
- * The summary rows of the period joined to the report's students, as (g, student_id, counts…). Each part joins `sc`
- * itself, so a teacher's few students drive index lookups and an admin's thousands a hash join. Whole calendar months
- * come from the month table (no staff author: only when neither the group nor a filter needs the author or the day).
+ * The summary rows of the period as (rk, student_id, columns…), one select per segment. `narrow`: driven by the
+ * report's students (index lookups per student, for a teacher's or a school's few thousand); otherwise every row of
+ * the period, the students joined after aggregation (an admin seeing most students).
  */
-function periodRows(fromDay: string, toDayExclusive: string, groupBy: GroupBy | undefined, staffId?: string): RawBuilder<unknown> {
-  const columns = sql.raw(`${keyOf(groupBy)} as g, r.student_id, ${SUMMARY_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}`);
-  const days = (from: string, to: string) => sql`select ${columns} from report_student_days r join sc on sc.student_id = r.student_id
-    where r.day >= ${from}::date and r.day < ${to}::date${staffId ? sql` and r.staff_id = ${staffId}::uuid` : sql``}`;
-  const firstMonth = monthStart(fromDay, true);
-  const endMonth = monthStart(toDayExclusive, false);
-  if (groupBy === 'staff' || groupBy === 'week' || staffId || firstMonth >= endMonth) return days(fromDay, toDayExclusive);
-  return sql`${days(fromDay, firstMonth)}
-    union all select ${columns} from report_student_months r join sc on sc.student_id = r.student_id
-      where r.month >= ${firstMonth}::date and r.month < ${endMonth}::date
-    union all ${days(endMonth, toDayExclusive)}`;
-}
-
-/** The group key of a summary row: the student's key (school, grade, class), its staff author, or its ISO week. */
-function keyOf(groupBy: GroupBy | undefined): string {
-  if (groupBy === 'staff') return 'r.staff_id::text';
-  if (groupBy === 'week') return `to_char(r.day - (extract(isodow from r.day)::int - 1), 'YYYY-MM-DD')`;
-  return 'sc.skey';
-}
-
-/** The same key for a contact log row (follow-ups overdue are counted on the logs: "overdue" moves with today). */
-function logKeyOf(groupBy: GroupBy | undefined): string {
-  if (groupBy === 'staff') return 'x.author_id::text';
-  if (groupBy === 'week') return `to_char(date_trunc('week', x.occurred_at at time zone 'UTC'), 'YYYY-MM-DD')`;
-  return 'sc.skey';
+function periodRows(segments: Segment[], groupBy: GroupBy | undefined, staffId: string | undefined, narrow: boolean, columns: string): RawBuilder<unknown> {
+  const parts = segments.map(({ unit, from, to }) => {
+    const [table, column] = TABLES[unit];
+    const select = sql.raw(`${rowKey(groupBy, unit)} as rk, r.student_id, ${columns}`);
+    const where = sql`r.${sql.raw(column)} >= ${from}::date and r.${sql.raw(column)} < ${to}::date${staffId ? sql` and r.staff_id = ${staffId}::uuid` : sql``}`;
+    return narrow
+      ? sql`select x.* from ids cross join lateral (select ${select} from ${sql.raw(table)} r where r.student_id = ids.student_id and ${where} offset 0) x`
+      : sql`select ${select} from ${sql.raw(table)} r where ${where}`;
+  });
+  return sql.join(parts, sql` union all `);
 }
 
 function studentKey(groupBy: GroupBy | undefined): 'school' | 'grade' | 'class' | 'none' {
   return groupBy === 'school' || groupBy === 'grade' || groupBy === 'class' ? groupBy : 'none';
+}
+
+/** The group key as text: a student key from the scope (`sc.skey`), else the row key. */
+function groupKeyOf(groupBy: GroupBy | undefined, alias: string): string {
+  if (groupBy === 'staff') return `${alias}.rk::text`;
+  if (groupBy === 'week') return `to_char(${alias}.rk, 'YYYY-MM-DD')`;
+  return 'sc.skey';
 }
 
 function labelOf(groupBy: GroupBy | undefined): string {
@@ -91,45 +84,63 @@ function labelOf(groupBy: GroupBy | undefined): string {
   }
 }
 
+/** Whether the report's students are few enough to drive the summary reads (anyone but an unfiltered district-wide caller). */
+export function isNarrow(principal: Principal, input: EngagementSqlInput): boolean {
+  const seesAll = principal.role === 'district_admin' || principal.role === 'integration';
+  return !seesAll || Boolean(input.schoolId || input.classId || input.grade);
+}
+
 /** The report statement (exported for EXPLAIN in bench/reports-explain.ts). */
 export function engagementQuery(db: Executor, principal: Principal, input: EngagementSqlInput): RawBuilder<EngagementSqlRow> {
-  const { groupBy, fromTs, toTsExclusive: toTs } = input;
+  const { groupBy, fromTs, toTsExclusive: toTs, staffId } = input;
+  const narrow = isNarrow(principal, input);
   const scope = reportStudents(db, principal, input, studentKey(groupBy));
-  const fromDay = fromTs.slice(0, 10);
-  const toDayExclusive = toTs.slice(0, 10);
-  const rows = periodRows(fromDay, toDayExclusive, groupBy, input.staffId);
-  const firstPartition = groupBy === 'week' ? 'student_id' : 'g, student_id';
+  const byDay = groupBy === 'staff' || groupBy === 'week' || staffId !== undefined;
+  const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byDay);
+  const counts = COUNTS.map((c) => `r.${c}`).join(', ');
+  const rows = periodRows(segments, groupBy, staffId, narrow, `${counts}, r.first_contact_at, r.first_strength_at`);
   const perStudent = COUNTS.map((c) => `sum(r.${c})::int as ${c}`).join(', ');
-  const perGroup = COUNTS.map((c) => `sum(f.${c})::int as ${c}`).join(', ');
+  const perGroup = COUNTS.map((c) => `sum(p.${c})::int as ${c}`).join(', ');
+  // Week groups count a student's first contact in the week of the first contact of the whole period.
+  const periodFirst = groupBy === 'week' ? 'min(p.first_at) over (partition by p.student_id)' : 'p.first_at';
+  const overdue = periodOverdue(segments, groupBy, staffId);
 
   return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
+ids as materialized (select distinct student_id from sc),
+p as (
+  select r.rk, r.student_id, ${sql.raw(perStudent)}, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
+  from (${rows}) r
+  group by r.rk, r.student_id
+),
+f as (
+  select ${sql.raw(groupKeyOf(groupBy, 'p'))} as g, p.*, ${sql.raw(periodFirst)} as period_first
+  from p join sc on sc.student_id = p.student_id
+),
 t as (
-  select g, count(*)::int as students, ${sql.raw(perGroup)},
+  select g, count(*)::int as students, ${sql.raw(perGroup.replaceAll('p.', 'f.'))},
     count(*) filter (where contacts > 0)::int as students_contacted,
     count(*) filter (where first_strength_at = first_at and first_at = period_first)::int as first_contact_strength
-  from (
-    select p.*, min(p.first_at) over (partition by ${sql.raw(firstPartition)}) as period_first
-    from (
-      select r.g, r.student_id, ${sql.raw(perStudent)},
-        min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
-      from (${rows}) r
-      group by 1, 2
-    ) p
-  ) f
+  from f
   where g is not null
   group by g
 ),
 od as (
-  select ${sql.raw(logKeyOf(groupBy))} as g, count(*)::int as follow_up_overdue
-  from contact_logs x join sc on sc.student_id = x.student_id
-  where x.follow_up_done_at is null and x.follow_up_due < (now() at time zone 'UTC')::date
-    and x.occurred_at >= ${fromTs}::timestamptz and x.occurred_at < ${toTs}::timestamptz${input.staffId ? sql` and x.author_id = ${input.staffId}::uuid` : sql``}
+  select ${sql.raw(groupKeyOf(groupBy, 'o'))} as g, sum(o.open)::int as follow_up_overdue
+  from (${overdue}) o join sc on sc.student_id = o.student_id
   group by 1
 )
 select t.g as group_key, ${sql.raw(labelOf(groupBy))} as group_label, t.*, coalesce(od.follow_up_overdue, 0) as follow_up_overdue
 from t left join od on od.g = t.g
 order by group_label, t.g`;
+}
+
+/** Open follow-ups of the period's contacts whose due day is before today (UTC), as (rk, student_id, open). */
+function periodOverdue(segments: Segment[], groupBy: GroupBy | undefined, staffId: string | undefined): RawBuilder<unknown> {
+  const from = segments[0]!.from;
+  const to = segments[segments.length - 1]!.to;
+  return sql`select ${sql.raw(rowKey(groupBy, 'day'))} as rk, r.student_id, r.open from report_open_follow_ups r
+    where r.day >= ${from}::date and r.day < ${to}::date and r.due < (now() at time zone 'UTC')::date${staffId ? sql` and r.staff_id = ${staffId}::uuid` : sql``}`;
 }
 
 export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
