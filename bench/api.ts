@@ -1,0 +1,109 @@
+// API benchmark: seeds a district, captures each workload's SQL, then loads the real app and the bare ceiling with autocannon.
+// Usage: npm run bench  (env: BENCH_DATABASE_URL, BENCH_DURATION=10, BENCH_CONNECTIONS=100, BENCH_SKIP_SEED=1, BENCH_PROFILE=1,
+// BENCH_ONLY=<substring of a workload name>). Prints a markdown table; never asserts on time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { benchConfig, workloads, type Workload } from './api-workloads.ts';
+import { ceilingPath, type Capture, type CapturedStatement } from './ceiling.ts';
+import { seedApiBench, SIZE } from './seed-api.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinship_bench_api';
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const selected = workloads().filter((w) => !process.env.BENCH_ONLY || w.name.includes(process.env.BENCH_ONLY));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+if (!process.env.BENCH_SKIP_SEED) {
+  log(`seeding ${url}: ${Object.entries(SIZE).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  await seedApiBench(url, log);
+}
+
+/** Runs each workload once through the real app and records the SQL it sends, for the ceiling to replay. */
+async function captureSql(): Promise<Capture> {
+  const original = pg.Client.prototype.query;
+  let sink: CapturedStatement[] | undefined;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (sink && typeof args[0] === 'string') sink.push({ text: args[0], values: (args[1] as unknown[] | undefined) ?? [] });
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  const app = await buildApp(benchConfig(url));
+  const capture: Capture = {};
+  try {
+    await app.ready();
+    for (const w of selected) {
+      sink = [];
+      const res = await app.inject({ method: w.method, url: w.path, headers: w.headers, payload: w.body });
+      const captured = sink;
+      sink = undefined;
+      const errors = w.path === '/graphql' ? (res.json() as { errors?: unknown[] }).errors : undefined;
+      if (res.statusCode >= 300 || errors) throw new Error(`${w.name} answered ${res.statusCode}: ${res.body.slice(0, 500)}`);
+      capture[w.name] = { method: w.method, statements: captured };
+      log(`${w.name}: ${res.statusCode}, ${res.body.length} bytes, ${captured.length} SQL statements`);
+    }
+  } finally {
+    await app.close();
+    pg.Client.prototype.query = original;
+  }
+  return capture;
+}
+
+function start(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => { if (/listening/.test(chunk.toString())) resolve(child); });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+
+async function load(base: string, target: string, w: Workload, seconds: number): Promise<Measured> {
+  const result = await autocannon({
+    url: base + target, method: w.method, headers: w.headers, body: w.body, connections, duration: seconds,
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+}
+
+const capture = await captureSql();
+const captureFile = path.join(tmpdir(), `kinship-bench-capture-${process.pid}.json`);
+writeFileSync(captureFile, JSON.stringify(capture));
+const [appPort, ceilingPort] = [39_411, 39_412];
+const profileDir = path.join(tmpdir(), 'kinship-bench-profiles');
+if (process.env.BENCH_PROFILE) mkdirSync(profileDir, { recursive: true });
+const server = await start('bench/api-server.ts', { BENCH_DATABASE_URL: url, PORT: String(appPort) },
+  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+const ceiling = await start('bench/ceiling.ts', { BENCH_DATABASE_URL: url, BENCH_CAPTURE: captureFile, PORT: String(ceilingPort) });
+
+const rows: string[] = [];
+try {
+  for (const w of selected) {
+    const ours = `http://127.0.0.1:${appPort}`;
+    const bare = `http://127.0.0.1:${ceilingPort}`;
+    await load(ours, w.path, w, 2);
+    const measured = await load(ours, w.path, w, duration);
+    await load(bare, ceilingPath(w.name), w, 2);
+    const top = await load(bare, ceilingPath(w.name), w, duration);
+    const ratio = measured.rps / top.rps;
+    const verdict = [w.read && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
+      .filter(Boolean).join('; ') || 'within budget';
+    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${top.rps.toFixed(0)} | ${top.p99} | ${ratio.toFixed(2)} | ${verdict} |`);
+    log(rows.at(-1)!);
+  }
+} finally {
+  server.kill('SIGTERM');
+  ceiling.kill('SIGTERM');
+}
+log(`\n${connections} connections, ${duration} s per run, loopback; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit).\n`);
+log('| workload | SQL statements | our req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | budget |');
+log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const row of rows) log(row);
+if (process.env.BENCH_PROFILE) log(`\nCPU profile of the app server in ${profileDir} (open in Chrome DevTools or speedscope)`);

@@ -1,0 +1,45 @@
+// The ceiling: a bare fastify app replaying, per workload, the SQL the real app ran for it (captured), with pg and nothing else.
+// No authentication, validation, audit or response shaping: the fastest this data can be served through fastify and pg.
+// Usage (run by bench/api.ts): BENCH_DATABASE_URL=… BENCH_CAPTURE=<file> PORT=… node --import tsx bench/ceiling.ts
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import pg from 'pg';
+
+export interface CapturedStatement {
+  text: string;
+  values: unknown[];
+}
+export type Capture = Record<string, { method: 'GET' | 'POST'; statements: CapturedStatement[] }>;
+
+/** Statements the ceiling leaves out: the audit trail and idempotency bookkeeping are framework layers, not the workload. */
+export const isFrameworkStatement = (text: string) => /"?(audit_events|idempotency_keys)"?/.test(text);
+
+export const ceilingPath = (name: string) => `/ceiling/${encodeURIComponent(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase())}`;
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const capture = JSON.parse(readFileSync(process.env.BENCH_CAPTURE!, 'utf8')) as Capture;
+  const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
+  const app = Fastify({ logger: false });
+  for (const [name, { method, statements }] of Object.entries(capture)) {
+    const replay = statements.filter((s) => !isFrameworkStatement(s.text));
+    app.route({
+      method, url: ceilingPath(name),
+      handler: async () => {
+        const client = await pool.connect();
+        try {
+          let rows: unknown[] = [];
+          for (const statement of replay) {
+            const result = await client.query(statement.text, statement.values);
+            if (result.rows.length > 0) rows = result.rows;
+          }
+          return rows;
+        } finally {
+          client.release();
+        }
+      },
+    });
+  }
+  await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
+  process.stdout.write(`listening on ${process.env.PORT}\n`);
+  process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+}
