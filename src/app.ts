@@ -22,7 +22,9 @@ import { strategyResourceGraphQL } from './features/strategy-resources/resolvers
 import { progressEventGraphQL } from './features/progress-events/resolvers.ts';
 import { nodeGraphQL } from './graphql/node.ts';
 import { reportGraphQL } from './features/reports/resolvers.ts';
+import { rosterSyncGraphQL } from './roster-sync/resolvers.ts';
 import { contactLogRoutes } from './features/contact-logs/routes.ts';
+import { rosterSyncRoutes } from './roster-sync/routes.ts';
 import { reportRoutes } from './features/reports/routes.ts';
 import { changeRoutes } from './features/changes/routes.ts';
 import { webhookRoutes } from './features/webhooks/routes.ts';
@@ -96,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { db });
   await app.register(authRoutes);
   await app.register(contactLogRoutes);
+  await app.register(rosterSyncRoutes);
   await app.register(reportRoutes);
   await app.register(changeRoutes);
   await app.register(webhookRoutes);
@@ -114,7 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(auditEventRoutes);
   await app.register(graphqlPlugin, {
     features: [authGraphQL, nodeGraphQL, contactLogGraphQL, studentGraphQL, guardianGraphQL, schoolGraphQL, classGraphQL, staffGraphQL,
-      familyGraphQL, enrollmentGraphQL, goalGraphQL, strategyResourceGraphQL, progressEventGraphQL, reportGraphQL],
+      familyGraphQL, enrollmentGraphQL, goalGraphQL, strategyResourceGraphQL, progressEventGraphQL, reportGraphQL, rosterSyncGraphQL],
   });
 
   return app;

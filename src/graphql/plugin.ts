@@ -90,7 +90,7 @@ export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { features: G
   const schema = loadSchemaFiles();
   // Scalar implementations replace the SDL's scalars; they keep the SDL's descriptions, the contract's words.
   const sdl = buildSchema(schema.join('\n'));
-  const scalars = Object.fromEntries(Object.entries(scalarResolvers).map(([name, scalar]) =>
+  const scalars = Object.fromEntries(Object.entries(scalarResolvers).map(([name, scalar]: [string, GraphQLScalarType]) =>
     [name, new GraphQLScalarType({ ...scalar.toConfig(), description: sdl.getType(name)?.description })]));
   const resolvers = merge<IResolvers>([scalars as unknown as IResolvers, ...opts.features.map((f) => f.resolvers)]);
   const loaders = merge<MercuriusLoaders>(opts.features.map((f) => f.loaders));

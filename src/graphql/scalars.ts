@@ -29,7 +29,22 @@ function validDate(value: string): boolean {
     && new Date(value.length === 10 ? `${value}T00:00:00Z` : value).toISOString().slice(0, 10) === value.slice(0, 10);
 }
 
+const jsonObject = new GraphQLScalarType({
+  name: 'JSONObject',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new GraphQLError('JSONObject cannot represent a non-object value', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return value;
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('JSONObject values are accepted as variables only', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
+
 export const scalarResolvers = {
+  JSONObject: jsonObject,
   UUID: scalar('UUID', 'a UUID', (v) => UUID_PATTERN.test(v), (v) => v.toLowerCase()),
   DateTime: scalar('DateTime', 'an RFC 3339 date-time with a time zone', (v) => DATE_TIME_PATTERN.test(v) && !Number.isNaN(Date.parse(v))),
   Date: scalar('Date', 'a calendar date, YYYY-MM-DD', (v) => DATE_PATTERN.test(v) && validDate(v)),

@@ -37,7 +37,13 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
     transform: ({ schema, url, route }) => ({
       schema: /^\/graph(ql|iql)/.test(url)
         ? { ...(schema ?? {}), hide: true }
-        : { ...(schema ?? {}), operationId: (schema as { operationId?: string } | undefined)?.operationId ?? operationIdFor(route.method, url) },
+        : {
+          ...(schema ?? {}),
+          operationId: (schema as { operationId?: string } | undefined)?.operationId ?? operationIdFor(route.method, url),
+          // A route that streams a binary upload has no body schema to validate; document the body it takes.
+          ...((schema as { consumes?: string[]; body?: unknown } | undefined)?.consumes?.some((c) => !c.includes('json')) && !(schema as { body?: unknown }).body
+            ? { body: { type: 'string', format: 'binary' } } : {}),
+        },
       url,
     }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

@@ -145,3 +145,13 @@ t.test('the model over GraphQL', async (t) => {
     t.equal(res.errors![0].extensions.code, 'FORBIDDEN');
   });
 });
+
+t.test('SIS extension fields: staff see metadata, guardians do not', async (t) => {
+  const { app, d, as } = await startSeededApp(t);
+  await app.db.updateTable('students').set({ metadata: JSON.stringify({ 'metadata.phoneticGivenName': 'mah-TAY-oh', ext_iep: true }) }).where('id', '=', d.studentA).execute();
+  const query = { query: `{ student(id: "${d.studentA}") { metadata } }` };
+  const staff = await app.inject({ method: 'POST', url: '/graphql', headers: as.teacherA, payload: query });
+  t.same(staff.json().data.student.metadata, { 'metadata.phoneticGivenName': 'mah-TAY-oh', ext_iep: true }, 'keys kept exactly as the SIS sent them');
+  const family = await app.inject({ method: 'POST', url: '/graphql', headers: as.guardianA, payload: query });
+  t.equal(family.json().data.student.metadata, null);
+});
