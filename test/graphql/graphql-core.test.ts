@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { buildSchema, printSchema } from 'graphql';
 import t from 'tap';
 import { loadSchemaFiles } from '../../src/graphql/plugin.ts';
-import { startSeededApp } from '../helpers/app.ts';
+import { startSeededApp, startTestApp } from '../helpers/app.ts';
 
 t.test('GraphQL core', async (t) => {
   const { app, d, as } = await startSeededApp(t, { config: { graphql: { maxDepth: 6, maxCost: 3000 } } });
@@ -74,4 +74,11 @@ t.test('GraphQL core', async (t) => {
     const hit = await app.inject({ method: 'POST', url: '/graphql', headers: as.teacherA, payload: { extensions: ext } });
     t.same(hit.json().data, { me: { role: 'teacher' } });
   });
+});
+
+t.test('GraphiQL is served outside production only', async (t) => {
+  const { app: development } = await startTestApp(t);
+  t.equal((await development.inject({ url: '/graphiql' })).statusCode, 200);
+  const { app: production } = await startTestApp(t, { config: { nodeEnv: 'production' } });
+  t.equal((await production.inject({ url: '/graphiql' })).statusCode, 404);
 });
