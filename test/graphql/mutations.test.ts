@@ -72,7 +72,7 @@ t.test('mutations', async (t) => {
     const goal = (await gql(as.teacherA, `mutation { createGoal(input: { studentId: "${d.studentA}", title: "Percent", domain: academic, status: active, measureType: percent }) { id } }`)).data!.createGoal;
     const bad = await gql(as.teacherA, `mutation { recordProgress(input: { studentId: "${d.studentA}", goalId: "${goal.id}", occurredAt: "2026-09-01T10:00:00Z", kind: measurement, value: 120 }) { id } }`);
     t.equal(code(bad), 'BAD_USER_INPUT');
-    t.same(bad.errors![0].extensions.errors, [{ path: '/body/value', message: 'must be a percentage from 0 to 100' }]);
+    t.same(bad.errors![0].extensions.errors, [{ path: '/input/value', message: 'must be a percentage from 0 to 100' }]);
     const recorded = await gql(as.teacherA, `mutation { recordProgress(input: { studentId: "${d.studentA}", goalId: "${goal.id}", occurredAt: "2026-09-01T10:00:00Z", kind: measurement, value: 60 }) { id value etag goal { title } student { givenName } } }`);
     ok(t, recorded);
     const event = recorded.data!.recordProgress;
@@ -118,7 +118,7 @@ t.test('mutations', async (t) => {
     t.equal(code(byTeacher), 'FORBIDDEN');
     const sisField = await gql(as.districtAdmin, `mutation { updateStudent(id: "${d.studentA}", input: { givenName: "Renamed" }) { id } }`);
     t.equal(code(sisField), 'BAD_USER_INPUT');
-    t.same(sisField.errors![0].extensions.errors, [{ path: '/body/givenName', message: 'is managed by the SIS' }]);
+    t.same(sisField.errors![0].extensions.errors, [{ path: '/input/givenName', message: 'is managed by the SIS' }]);
     const renamed = await gql(as.districtAdmin, `mutation($e: String) { updateStudent(id: "${student.data!.createStudent.id}", input: { preferredFirstName: "Addie" }, ifMatch: $e) { preferredFirstName } }`,
       { e: student.data!.createStudent.etag });
     t.same(renamed.data!.updateStudent, { preferredFirstName: 'Addie' });
