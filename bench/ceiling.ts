@@ -14,16 +14,18 @@ export type Capture = Record<string, { method: 'GET' | 'POST'; statements: Captu
 /** Statements the ceiling leaves out: the audit trail and idempotency bookkeeping are framework layers, not the workload. */
 export const isFrameworkStatement = (text: string) => /"?(audit_events|idempotency_keys)"?/.test(text);
 
-export const ceilingPath = (name: string) => `/ceiling/${encodeURIComponent(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase())}`;
+export const ceilingPath = (name: string, audited = false) =>
+  `/${audited ? 'ceiling-audited' : 'ceiling'}/${encodeURIComponent(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase())}`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const capture = JSON.parse(readFileSync(process.env.BENCH_CAPTURE!, 'utf8')) as Capture;
   const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
   const app = Fastify({ logger: false });
-  for (const [name, { method, statements }] of Object.entries(capture)) {
-    const replay = statements.filter((s) => !isFrameworkStatement(s.text));
+  // Each workload twice: bare, and with the audit and idempotency statements kept, to tell their cost from the framework's.
+  for (const [name, { method, statements }] of Object.entries(capture)) for (const audited of [false, true]) {
+    const replay = audited ? statements : statements.filter((s) => !isFrameworkStatement(s.text));
     app.route({
-      method, url: ceilingPath(name),
+      method, url: ceilingPath(name, audited),
       handler: async () => {
         const client = await pool.connect();
         try {
