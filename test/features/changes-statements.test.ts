@@ -2,6 +2,8 @@
 import t from 'tap';
 import pg from 'pg';
 import { startSeededApp } from '../helpers/app.ts';
+import { listChanges, listChangesJson } from '../../src/features/changes/service.ts';
+import type { ServiceContext } from '../../src/http/context.ts';
 
 interface Event { id: number; type: string; entityId: string; operation: string; studentId: string | null; data: Record<string, unknown> | null }
 interface FeedPage { data: Event[]; page: { nextCursor: string | null; hasMore: boolean } }
@@ -103,5 +105,13 @@ t.test('multi-row statements', async (t) => {
     const many = await next();
     t.equal(many.length, 3000);
     t.ok(many.every((e) => e.operation === 'update' && e.data!.notes === 'many'));
+  });
+
+  await t.test('the page PostgreSQL serialises equals the page built from rows', async (t) => {
+    const ctx: ServiceContext = { db: app.db, principal: { role: 'district_admin', sub: 'equivalence', schoolIds: [], scopes: [] }, requestId: 'eq', log: app.log };
+    for (const query of [{ limit: 1000 }, { limit: 5, types: 'family,goalParticipant' }]) {
+      const text = await listChangesJson(ctx, query);
+      t.strictSame(JSON.parse(text), await listChanges(ctx, query), JSON.stringify(query));
+    }
   });
 });

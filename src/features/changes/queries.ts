@@ -21,22 +21,54 @@ export const feedHorizon = sql<string>`(select least(pg_snapshot_xmax(pg_current
   (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where not exists (
     select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`;
 
+/** The row snapshot with its column names camelCased, the way the API names fields: `guardian_ids` → `guardianIds`. */
+const camelData = sql`(select jsonb_object_agg(lower(left(k, 1)) || substr(replace(initcap(k), '_', ''), 2), v)
+  from jsonb_each(ce.data) as e(k, v))`;
+
 /**
- * Events after `after`, of the given types, oldest first; the row snapshot's column names are camelCased here, in SQL,
- * the same way the API names fields. Only events of transactions below the horizon
- * are returned: no later commit can ever land before the returned position, so a reader
- * resuming from it misses nothing and sees nothing twice, however transactions interleave.
+ * Events after `after`, of the given types, oldest first. Only events of transactions below the horizon are
+ * returned: no later commit can ever land before the returned position, so a reader resuming from it misses nothing
+ * and sees nothing twice, however transactions interleave.
  */
-export async function listChangeEventRows(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
-  limit: number): Promise<ChangeEventRow[]> {
+function feedQuery(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined, limit: number) {
   let query = db.selectFrom('changeEvents as ce')
-    .select(['ce.id', 'ce.txid', 'ce.entityType', 'ce.entityId', 'ce.operation', 'ce.studentId', 'ce.occurredAt'])
-    .select(sql<ChangeEventRow['data']>`(select jsonb_object_agg(lower(left(k, 1)) || substr(replace(initcap(k), '_', ''), 2), v)
-      from jsonb_each(ce.data) as e(k, v))`.as('data'))
+    .select(['ce.id', 'ce.txid', 'ce.entityType', 'ce.entityId', 'ce.studentId'])
     .where(sql<boolean>`ce.txid < ${feedHorizon}`);
   if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
   if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
-  return query.orderBy('ce.txid').orderBy('ce.id').limit(limit).execute();
+  return query.orderBy('ce.txid').orderBy('ce.id').limit(limit);
+}
+
+/** Feed events as rows, data camelCased in SQL: what webhook delivery sends, one event at a time. */
+export async function listChangeEventRows(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
+  limit: number): Promise<ChangeEventRow[]> {
+  return feedQuery(db, after, types, limit)
+    .select(['ce.operation', 'ce.occurredAt', sql<ChangeEventRow['data']>`${camelData}`.as('data')])
+    .execute();
+}
+
+/** What a feed page needs besides each event's JSON: its position and, for the audit, what it is about. */
+export interface ChangeEventJsonRow {
+  id: number;
+  txid: string;
+  entityType: string;
+  entityId: string;
+  studentId: string | null;
+  json: string;
+}
+
+/**
+ * Feed events each serialised by PostgreSQL as the API's ChangeEvent (occurredAt rendered as `toISOString()` does), so
+ * the REST feed passes the text through instead of parsing every row's data and serialising it again.
+ */
+export async function listChangeEventJson(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
+  limit: number): Promise<ChangeEventJsonRow[]> {
+  return feedQuery(db, after, types, limit)
+    .select(sql<string>`json_build_object('id', ce.id, 'type', ce.entity_type, 'entityId', ce.entity_id,
+      'operation', ce.operation, 'studentId', ce.student_id,
+      'occurredAt', to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'data', ${camelData})::text`.as('json'))
+    .execute();
 }
 
 /** The position just before every event not yet final: where a new subscriber starts. */

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { contextFromRequest } from '../../http/context.ts';
 import { withErrors } from '../../http/schemas.ts';
 import { ChangeEvent, ChangeListQuery, ChangePage } from './schemas.ts';
-import { listChanges } from './service.ts';
+import { listChangesJson } from './service.ts';
 
 const tags = ['changes'];
 
@@ -23,5 +23,9 @@ export async function changeRoutes(fastify: FastifyInstance): Promise<void> {
       querystring: ChangeListQuery,
       response: withErrors({ 200: Type.Ref(ChangePage) }),
     },
-  }, async (request) => listChanges(contextFromRequest(request, app.db), request.query));
+  }, async (request, reply) => {
+    // The page arrives as JSON text built by PostgreSQL (the ChangePage shape); it is sent as it is.
+    const page = await listChangesJson(contextFromRequest(request, app.db), request.query);
+    return reply.type('application/json; charset=utf-8').send(page as unknown as ChangePage);
+  });
 }

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../http/context.ts';
 import { ForbiddenError, ValidationError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/paging.ts';
 import type { Executor } from '../../db/database.ts';
-import { listChangeEventRows, type ChangeEventRow, type FeedPosition } from './queries.ts';
+import { listChangeEventJson, listChangeEventRows, type ChangeEventRow, type FeedPosition } from './queries.ts';
 import {
   CHANGE_TYPES, DEFAULT_CHANGE_LIMIT, MAX_CHANGE_LIMIT, ROSTER_CHANGE_TYPES,
   type ChangeEvent, type ChangeListQuery, type ChangePage, type ChangeType,
@@ -75,12 +75,16 @@ export async function readChangeEvents(db: Executor, after: FeedPosition | undef
   return { rows, hasMore, position: last ? { txid: last.txid, id: last.id } : after };
 }
 
-export async function listChanges(ctx: ServiceContext, query: ChangeListQuery): Promise<ChangePage> {
+/** The caller's request, checked: readable types (undefined: all), position and page size. */
+function feedRequest(ctx: ServiceContext, query: ChangeListQuery) {
   const types = parseChangeTypes(query.types, readableChangeTypes(ctx.principal));
   const after = decodeFeedPosition(query.after);
   const limit = Math.min(Math.max(query.limit ?? DEFAULT_CHANGE_LIMIT, 1), MAX_CHANGE_LIMIT);
-  const { rows, hasMore, position } = await readChangeEvents(ctx.db, after, types, limit);
-  // The feed hands out student records: record who received which student's records, once per record.
+  return { types: types.length === CHANGE_TYPES.length ? undefined : types, after, limit };
+}
+
+/** The feed hands out student records: record who received which student's records, once per record and page. */
+async function auditFeedPage(ctx: ServiceContext, rows: ReadonlyArray<Pick<ChangeEventRow, 'entityType' | 'entityId' | 'studentId'>>): Promise<void> {
   const seen = new Set<string>();
   const records = [];
   for (const row of rows) {
@@ -89,8 +93,31 @@ export async function listChanges(ctx: ServiceContext, query: ChangeListQuery): 
     records.push({ action: 'list' as const, recordType: row.entityType, recordId: row.entityId, studentId: row.studentId });
   }
   await audit(ctx, records);
+}
+
+/** A page of the feed as API objects (for callers that need objects; REST sends `listChangesJson`). */
+export async function listChanges(ctx: ServiceContext, query: ChangeListQuery): Promise<ChangePage> {
+  const { types, after, limit } = feedRequest(ctx, query);
+  const { rows, hasMore, position } = await readChangeEvents(ctx.db, after, types ?? CHANGE_TYPES, limit);
+  await auditFeedPage(ctx, rows);
   return {
     data: rows.map(changeEventRowToApi),
     page: { nextCursor: position ? encodeFeedPosition(position) : null, hasMore },
   };
+}
+
+/**
+ * The same page as `listChanges`, as the ChangePage JSON text: each event's JSON is built by PostgreSQL and the page
+ * is joined around it, so no event is parsed or serialised in Node.
+ */
+export async function listChangesJson(ctx: ServiceContext, query: ChangeListQuery): Promise<string> {
+  const { types, after, limit } = feedRequest(ctx, query);
+  const fetched = await listChangeEventJson(ctx.db, after, types, limit + 1);
+  const hasMore = fetched.length > limit;
+  const rows = hasMore ? fetched.slice(0, limit) : fetched;
+  await auditFeedPage(ctx, rows);
+  const last = rows[rows.length - 1];
+  const position = last ? { txid: last.txid, id: last.id } : after;
+  const page: ChangePage['page'] = { nextCursor: position ? encodeFeedPosition(position) : null, hasMore };
+  return `{"data":[${rows.map((row) => row.json).join(',')}],"page":${JSON.stringify(page)}}`;
 }
