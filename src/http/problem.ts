@@ -49,6 +49,8 @@ export function appErrorFromPg(error: PgError): AppError | undefined {
     case '22003':
     case '22001':
       return new AppError(400, 'KINSHIP_VALIDATION', 'Invalid request', 'A value has the wrong format or is out of range');
+    case '53300':
+    case '53400':
     case '57P01':
     case '57P03':
     case '08000':
