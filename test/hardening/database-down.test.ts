@@ -15,7 +15,7 @@ import { seedDistrict, tokensFor, type District } from '../helpers/seed.ts';
 
 interface Answer {
   status: number;
-  contentType: string | undefined;
+  contentType: string;
   retryAfter: string | undefined;
   code: string | undefined;
 }
@@ -33,8 +33,9 @@ function traffic(app: FastifyInstance, d: District, headers: { authorization: st
   ];
   return requests.map(async (request) => {
     const res = await app.inject({ method: 'GET', ...request, headers });
-    const body = res.headers['content-type']?.includes('json') ? res.json() as { code?: string } : {};
-    return { status: res.statusCode, contentType: res.headers['content-type'], retryAfter: res.headers['retry-after'] as string | undefined, code: body.code };
+    const contentType = String(res.headers['content-type'] ?? '');
+    const body = contentType.includes('json') ? res.json() as { code?: string } : {};
+    return { status: res.statusCode, contentType, retryAfter: res.headers['retry-after'] as string | undefined, code: body.code };
   });
 }
 
