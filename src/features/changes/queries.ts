@@ -21,9 +21,14 @@ export const feedHorizon = sql<string>`(select least(pg_snapshot_xmax(pg_current
   (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where not exists (
     select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`;
 
-/** The row snapshot with its column names camelCased, the way the API names fields: `guardian_ids` → `guardianIds`. */
-const camelData = sql`(select jsonb_object_agg(lower(left(k, 1)) || substr(replace(initcap(k), '_', ''), 2), v)
-  from jsonb_each(ce.data) as e(k, v))`;
+/** A snapshot key camelCased the way the API names fields: `guardian_ids` → `guardianIds`. */
+const camelKey = sql`case when strpos(k, '_') = 0 then k else lower(left(k, 1)) || substr(replace(initcap(k), '_', ''), 2) end`;
+
+/** The row snapshot with camelCased keys, as jsonb (parsed by the driver) … */
+const camelData = sql`(select jsonb_object_agg(${camelKey}, v) from jsonb_each(ce.data) as e(k, v))`;
+
+/** … and as json text, which PostgreSQL assembles without building and sorting a jsonb value first (twice as fast). */
+const camelDataJson = sql`(select json_object_agg(${camelKey}, v) from jsonb_each(ce.data) as e(k, v))`;
 
 /**
  * Events after `after`, of the given types, oldest first. Only events of transactions below the horizon are
@@ -67,7 +72,7 @@ export async function listChangeEventJson(db: Executor, after: FeedPosition | un
     .select(sql<string>`json_build_object('id', ce.id, 'type', ce.entity_type, 'entityId', ce.entity_id,
       'operation', ce.operation, 'studentId', ce.student_id,
       'occurredAt', to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-      'data', ${camelData})::text`.as('json'))
+      'data', ${camelDataJson})::text`.as('json'))
     .execute();
 }
 
