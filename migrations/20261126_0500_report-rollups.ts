@@ -79,6 +79,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index report_student_weeks_week_idx on report_student_weeks (week);
     create index report_open_follow_ups_student_idx on report_open_follow_ups (student_id, day);
     create index report_open_follow_ups_day_idx on report_open_follow_ups (day);
+    -- A teacher's or a school's report reads its students' month rows by student: keep each student's months together.
+    cluster report_student_months using report_student_months_pkey;
+    analyze report_student_months;
     analyze report_student_weeks;
     analyze report_open_follow_ups;
   `).execute(db);

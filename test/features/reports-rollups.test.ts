@@ -44,14 +44,16 @@ t.test('rollups follow every write', async (t) => {
 
   await t.test('after the fixtures, updates, deletes and a bulk insert', async (t) => {
     t.ok((await snapshot()).length > 0);
-    t.same(...Object.values(await keptAndRebuilt()), 'inserts');
+    const first = await keptAndRebuilt();
+    t.same(first.kept, first.rebuilt, 'inserts');
     await q(`update contact_logs set follow_up_done_at = now() where student_id = $1 and follow_up_due is not null`, [d.studentA]);
     await q(`update contact_logs set follow_up_due = '2021-02-03', occurred_at = occurred_at + interval '9 days' where student_id = $1`, [d.studentA2]);
     await q(`delete from progress_events where student_id = $1`, [d.studentB]);
     await q(`insert into contact_logs (student_id, author_id, occurred_at, purpose, channel, direction, summary, follow_up_due)
       select $1, $2, '2026-09-01T00:00:00Z'::timestamptz + i * interval '11 hours', 'update', 'phone', 'outbound', 'bulk', '2020-05-05'
       from generate_series(1, 60) i`, [d.studentB, d.teacherB]);
-    t.same(...Object.values(await keptAndRebuilt()), 'after writes');
+    const second = await keptAndRebuilt();
+    t.same(second.kept, second.rebuilt, 'after writes');
   });
 
   await t.test('a period read from months, weeks and days equals the sum of its days by week', async (t) => {

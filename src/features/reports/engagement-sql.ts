@@ -95,36 +95,15 @@ export function engagementQuery(db: Executor, principal: Principal, input: Engag
   const { groupBy, fromTs, toTsExclusive: toTs, staffId } = input;
   const narrow = isNarrow(principal, input);
   const scope = reportStudents(db, principal, input, studentKey(groupBy));
-  const byDay = groupBy === 'staff' || groupBy === 'week' || staffId !== undefined;
-  const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byDay);
-  const counts = COUNTS.map((c) => `r.${c}`).join(', ');
-  const rows = periodRows(segments, groupBy, staffId, narrow, `${counts}, r.first_contact_at, r.first_strength_at`);
-  const perStudent = COUNTS.map((c) => `sum(r.${c})::int as ${c}`).join(', ');
-  const perGroup = COUNTS.map((c) => `sum(p.${c})::int as ${c}`).join(', ');
-  // Week groups count a student's first contact in the week of the first contact of the whole period.
-  const periodFirst = groupBy === 'week' ? 'min(p.first_at) over (partition by p.student_id)' : 'p.first_at';
-  const overdue = periodOverdue(segments, groupBy, staffId);
-
+  const byRow = groupBy === 'staff' || groupBy === 'week';
+  const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byRow && staffId === undefined);
+  const rows = (columns: string) => periodRows(segments, groupBy, staffId, narrow, columns);
+  const overdue = periodOverdue(segments, groupBy, staffId, narrow);
+  const t = byRow ? rowKeyedGroups(groupBy, rows, narrow) : studentKeyedGroups(groupBy, rows);
   return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
 ids as materialized (select distinct student_id from sc),
-p as (
-  select r.rk, r.student_id, ${sql.raw(perStudent)}, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
-  from (${rows}) r
-  group by r.rk, r.student_id
-),
-f as (
-  select ${sql.raw(groupKeyOf(groupBy, 'p'))} as g, p.*, ${sql.raw(periodFirst)} as period_first
-  from p join sc on sc.student_id = p.student_id
-),
-t as (
-  select g, count(*)::int as students, ${sql.raw(perGroup.replaceAll('p.', 'f.'))},
-    count(*) filter (where contacts > 0)::int as students_contacted,
-    count(*) filter (where first_strength_at = first_at and first_at = period_first)::int as first_contact_strength
-  from f
-  where g is not null
-  group by g
-),
+t as (${t}),
 od as (
   select ${sql.raw(groupKeyOf(groupBy, 'o'))} as g, sum(o.open)::int as follow_up_overdue
   from (${overdue}) o join sc on sc.student_id = o.student_id
@@ -135,12 +114,58 @@ from t left join od on od.g = t.g
 order by group_label, t.g`;
 }
 
+const ALL_COLUMNS = `${COUNTS.map((c) => `r.${c}`).join(', ')}, r.first_contact_at, r.first_strength_at`;
+const sums = (alias: string) => COUNTS.map((c) => `sum(${alias}.${c})::int as ${c}`).join(', ');
+
+/**
+ * Groups keyed by the student (none, school, grade, class): every count summed per student first (about one hash
+ * entry per student), then joined to the scope for the key (a student in two classes counts in both) and summed per group.
+ */
+function studentKeyedGroups(groupBy: GroupBy | undefined, rows: (columns: string) => RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select sc.skey as g, count(*)::int as students, ${sql.raw(sums('p'))},
+    count(*) filter (where p.contacts > 0)::int as students_contacted,
+    count(*) filter (where p.first_strength_at = p.first_at)::int as first_contact_strength
+  from (
+    select r.student_id, ${sql.raw(sums('r'))}, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
+    from (${rows(ALL_COLUMNS)}) r
+    group by r.student_id
+  ) p join sc on sc.student_id = p.student_id
+  where sc.skey is not null
+  group by sc.skey`;
+}
+
+/**
+ * Groups keyed by the summary row (staff author, ISO week): counts summed straight per group; students, contacted and
+ * first contacts from a narrow per-(group, student) step. Staff groups take the first contact by that staff member;
+ * week groups count a student in the week of their first contact of the whole period.
+ */
+function rowKeyedGroups(groupBy: GroupBy | undefined, rows: (columns: string) => RawBuilder<unknown>, narrow: boolean): RawBuilder<unknown> {
+  const visible = narrow ? sql`` : sql` and r.student_id in (select student_id from sc)`;
+  const g = groupKeyOf(groupBy, 'x');
+  const firstContacts = groupBy === 'week'
+    ? sql`select to_char(date_trunc('week', s.first_at at time zone 'UTC'), 'YYYY-MM-DD') as g, count(*)::int as n
+      from (select student_id, min(first_at) as first_at, min(first_strength_at) as first_strength_at from ps group by student_id) s
+      where s.first_strength_at = s.first_at group by 1`
+    : sql`select ${sql.raw(g.replace('x.', 'ps.'))} as g, count(*)::int as n from ps where ps.first_strength_at = ps.first_at group by 1`;
+  return sql`with ps as materialized (
+    select r.rk, r.student_id, sum(r.contacts) > 0 as contacted, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
+    from (${rows('r.contacts, r.first_contact_at, r.first_strength_at')}) r
+    where r.rk is not null${visible}
+    group by r.rk, r.student_id
+  )
+  select c.g, c.students, ${sql.raw(COUNTS.map((c) => `s.${c}`).join(', '))}, c.students_contacted, coalesce(fc.n, 0) as first_contact_strength
+  from (select ${sql.raw(g)} as g, count(*)::int as students, count(*) filter (where x.contacted)::int as students_contacted from ps x group by 1) c
+  join (select ${sql.raw(g)} as g, ${sql.raw(sums('x'))} from (${rows(ALL_COLUMNS)}) x where x.rk is not null${narrow ? sql`` : sql` and x.student_id in (select student_id from sc)`} group by 1) s on s.g = c.g
+  left join (${firstContacts}) fc on fc.g = c.g`;
+}
+
 /** Open follow-ups of the period's contacts whose due day is before today (UTC), as (rk, student_id, open). */
-function periodOverdue(segments: Segment[], groupBy: GroupBy | undefined, staffId: string | undefined): RawBuilder<unknown> {
+function periodOverdue(segments: Segment[], groupBy: GroupBy | undefined, staffId: string | undefined, narrow: boolean): RawBuilder<unknown> {
   const from = segments[0]!.from;
   const to = segments[segments.length - 1]!.to;
-  return sql`select ${sql.raw(rowKey(groupBy, 'day'))} as rk, r.student_id, r.open from report_open_follow_ups r
+  const select = sql`select ${sql.raw(rowKey(groupBy, 'day'))} as rk, r.student_id, r.open from report_open_follow_ups r
     where r.day >= ${from}::date and r.day < ${to}::date and r.due < (now() at time zone 'UTC')::date${staffId ? sql` and r.staff_id = ${staffId}::uuid` : sql``}`;
+  return narrow ? sql`select x.* from ids cross join lateral (${select} and r.student_id = ids.student_id offset 0) x` : select;
 }
 
 export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
