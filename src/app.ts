@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { authenticationPlugin } from './auth/authenticate.ts';
+import { auditPlugin } from './auth/audit-plugin.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { memoryEventBus, postgresEventBus } from './events/bus.ts';
@@ -72,6 +73,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: 1_048_576,
     schemaController,
+    // Requests that reach a closing server are still served (with Connection: close) rather than refused.
+    return503OnClosing: false,
     // The router rejects malformed URLs (400) and over-long path parameters (414) before any hook: answer them as problems too.
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, toAppError(error)),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -94,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openApiPlugin);
   await app.register(authenticationPlugin, { config });
   await app.register(protectionPlugin, { config });
+  await app.register(auditPlugin, { db });
   await app.register(idempotencyPlugin, { db });
   await app.register(healthRoutes, { db });
   await app.register(authRoutes);

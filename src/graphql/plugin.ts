@@ -35,6 +35,8 @@ export function serviceContext(context: MercuriusContext): ServiceContext {
   const log = context.reply.request.log;
   return {
     db: context.db, principal: context.principal, requestId: context.requestId, log,
+    // Queries and mutations share the HTTP request's audit buffer; subscriptions (no buffer) audit each delivery.
+    auditBuffer: context.reply.request.auditBuffer ?? undefined,
     // Writes through GraphQL announce their events like REST writes do (after commit, through inTransaction).
     publish: (event) => void context.app.events.publish([event]).catch((error: unknown) => log.warn({ err: error }, 'could not publish an event')),
   };

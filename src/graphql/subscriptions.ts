@@ -9,10 +9,15 @@ import { serviceContext } from './plugin.ts';
 
 type Loader<T> = (ctx: ServiceContext, recordId: string) => Promise<T>;
 
+/** A delivery outlives the upgrade request, so each one writes its own audit rows rather than a request's buffer. */
+function deliveryContext(ctx: MercuriusContext): ServiceContext {
+  return { ...serviceContext(ctx), auditBuffer: undefined };
+}
+
 export function studentSubscription<T>(topic: EventTopic, load: Loader<T>) {
   const visible = async (event: DomainEvent, ctx: MercuriusContext): Promise<boolean> => {
     try {
-      await load(serviceContext(ctx), event.recordId);
+      await load(deliveryContext(ctx), event.recordId);
       return true;
     } catch {
       return false;
@@ -26,6 +31,6 @@ export function studentSubscription<T>(topic: EventTopic, load: Loader<T>) {
       },
       (event: DomainEvent, _args: { studentId: string }, ctx: MercuriusContext) => visible(event, ctx),
     ),
-    resolve: (event: DomainEvent, _args: unknown, ctx: MercuriusContext) => load(serviceContext(ctx), event.recordId),
+    resolve: (event: DomainEvent, _args: unknown, ctx: MercuriusContext) => load(deliveryContext(ctx), event.recordId),
   };
 }

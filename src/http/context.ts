@@ -1,5 +1,6 @@
 // The context every service call takes: an executor (pool or transaction), the caller, the request id and a logger.
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { AuditRecord } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import { requirePrincipal } from '../auth/authenticate.ts';
 import type { Database, Executor } from '../db/database.ts';
@@ -18,6 +19,8 @@ export interface ServiceContext {
   log: FastifyBaseLogger;
   /** Announces a domain event; inside inTransaction it is held until the transaction commits. */
   publish?: (event: DomainEvent) => void;
+  /** The request's read-audit buffer (src/auth/audit-plugin.ts); absent outside an HTTP request. */
+  auditBuffer?: AuditRecord[];
 }
 
 export function contextFromRequest(request: FastifyRequest, db: Database): ServiceContext {
@@ -27,6 +30,7 @@ export function contextFromRequest(request: FastifyRequest, db: Database): Servi
     principal: requirePrincipal(request),
     requestId: String(request.id),
     log: request.log,
+    auditBuffer: request.auditBuffer ?? undefined,
     publish: (event) => void bus.publish([event]).catch((error: unknown) => request.log.warn({ err: error }, 'could not publish an event')),
   };
 }

@@ -32,6 +32,14 @@ t.test('audit trail', async (t) => {
   t.same(next.data.map((e: { action: string }) => e.action), ['create']);
   t.equal(next.page.nextCursor, null);
 
+  // GraphQL reads, however many loaders they run, leave their rows before the response is sent.
+  const graph = await app.inject({ method: 'POST', url: '/graphql', headers: { ...as.teacherA, 'x-request-id': 'req-graph-1' },
+    payload: { query: `{ student(id: "${d.studentA}") { id contactLogs(first: 5) { nodes { id } } } }` } });
+  t.equal(graph.statusCode, 200);
+  const graphRows = (await app.inject({ url: `/v1/audit-events?actorId=${d.teacherA}&limit=50`, headers: as.districtAdmin })).json().data as Array<Record<string, unknown>>;
+  const fromGraph = graphRows.filter((e) => e.requestId === 'req-graph-1');
+  t.same(new Set(fromGraph.map((e) => e.recordType)), new Set(['student', 'contactLog']), 'the student and the log read through GraphQL are audited');
+
   for (const who of ['teacherA', 'schoolAdminA', 'guardianA', 'integrationRead'] as const) {
     t.equal((await app.inject({ url: '/v1/audit-events', headers: as[who] })).statusCode, 403, `${who} may not read the audit trail`);
   }
