@@ -1,10 +1,12 @@
 // Change feed throughput: generates events, then reads them all over HTTP the way a warehouse does, and reports events/s.
-// Usage: node --import tsx bench/change-feed.ts [events=200000] ; BENCH_CHANGES_DATABASE_URL picks the database.
+// Usage: node --import tsx bench/change-feed.ts [events=200000] ; BENCH_CHANGES_DATABASE_URL picks the database;
+// BENCH_ROW_TRIGGERS=1 measures the former row-level triggers (migration 0400 undone) for comparison.
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
+import { down as restoreRowTriggers } from '../migrations/20261126_0400_change-feed-statement-triggers.ts';
 
 const EVENTS = Number(process.argv[2] ?? 200_000);
 const TRIGGER_ROWS = 50_000;
@@ -20,6 +22,7 @@ await admin.query(`create database ${name}`);
 await admin.end();
 const { db } = createDatabase({ connectionString: url.toString(), poolMax: 1 });
 await migrateToLatest(db);
+if (process.env.BENCH_ROW_TRIGGERS === '1') await restoreRowTriggers(db);
 await db.destroy();
 
 const client = new pg.Client({ connectionString: url.toString() });
@@ -32,14 +35,32 @@ const timed = async (label: string, text: string) => {
   return ms;
 };
 
-// What the trigger costs a bulk write (a roster sync): the same insert with triggers on and off.
-const withTriggers = await timed(`insert ${TRIGGER_ROWS} families (with change events)`,
+// What the triggers cost a bulk write (a roster sync): the same statements with the change-feed triggers on and off
+// (only those: foreign keys and updated_at still run), three rounds each (the best counts: the machine is shared).
+const { rows: feedTriggers } = await client.query<{ name: string }>(
+  `select tgname as name from pg_trigger where tgrelid = 'families'::regclass and tgname like '%\\_changes'`);
+if (feedTriggers.length === 0) throw new Error('no change-feed triggers on families');
+async function triggerCost(label: string, text: string): Promise<void> {
+  const best = { on: Infinity, off: Infinity };
+  for (let round = 0; round < 3; round++) {
+    for (const mode of ['on', 'off'] as const) {
+      await client.query('begin');
+      if (mode === 'off') for (const { name } of feedTriggers) await client.query(`alter table families disable trigger ${name}`);
+      const started = performance.now();
+      await client.query(text);
+      best[mode] = Math.min(best[mode], performance.now() - started);
+      await client.query('rollback');
+    }
+  }
+  console.log(`${label}: ${best.on.toFixed(0)} ms with change events, ${best.off.toFixed(0)} ms without: `
+    + `${(((best.on - best.off) * 1000) / TRIGGER_ROWS).toFixed(1)} µs per row`);
+}
+await client.query(`insert into families (name) select 'Family ' || i from generate_series(1, ${TRIGGER_ROWS}) i`);
+await triggerCost(`insert ${TRIGGER_ROWS} families`,
   `insert into families (name) select 'Family ' || i from generate_series(1, ${TRIGGER_ROWS}) i`);
-await client.query(`set session_replication_role = replica`);
-const withoutTriggers = await timed(`insert ${TRIGGER_ROWS} families (triggers off)`,
-  `insert into families (name) select 'Family ' || i from generate_series(1, ${TRIGGER_ROWS}) i`);
-await client.query(`set session_replication_role = origin`);
-console.log(`trigger overhead: ${(((withTriggers - withoutTriggers) * 1000) / TRIGGER_ROWS).toFixed(1)} µs per row`);
+await triggerCost(`update ${TRIGGER_ROWS} families`, `update families set notes = coalesce(notes, '') || 'x'`);
+await triggerCost(`update ${TRIGGER_ROWS} families, nothing changed`, `update families set name = name`);
+await triggerCost(`delete ${TRIGGER_ROWS} families`, `delete from families`);
 
 // The events to read: shaped like contact log and student rows, three in four about a student, 100 per transaction.
 await client.query(`truncate change_events`);
