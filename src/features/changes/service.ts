@@ -64,7 +64,7 @@ export function changeEventRowToApi(row: ChangeEventRow): ChangeEvent {
   };
 }
 
-/** Reads a page of finished events after a position; the building block of the REST feed and of webhook delivery. */
+/** Reads a page of finished events after a position, as rows: what webhook delivery and `listChanges` build on. */
 export async function readChangeEvents(db: Executor, after: FeedPosition | undefined, types: readonly string[],
   limit: number): Promise<{ rows: ChangeEventRow[]; hasMore: boolean; position: FeedPosition | undefined }> {
   const all = types.length === CHANGE_TYPES.length;
