@@ -47,7 +47,8 @@ t.test('SIGTERM while 200 requests are in flight', async (t) => {
         })
         : await fetch(base + reads[i % reads.length], { headers });
       const body = await res.json() as { id?: string };
-      firstArrived();
+      // Signal once a write has landed, so some writes are surely among the accepted requests.
+      if (write) firstArrived();
       return { kind: write ? 'write' : 'read', status: res.status, id: write && res.status === 201 ? body.id : undefined, afterSignal: signalled };
     } catch (error) {
       return { kind: write ? 'write' : 'read', error: String((error as Error).cause ?? error), afterSignal: signalled };
