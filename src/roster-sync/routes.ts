@@ -9,6 +9,7 @@ import { withEtag } from '../http/etag.ts';
 import { IdParams, PageOf, withErrors } from '../http/schemas.ts';
 import { SyncRun, SyncRunListQuery, SyncStartQuery } from './run-schemas.ts';
 import { assertMayStartRosterSync, getSyncRun, listSyncRuns, startRosterSync } from './run-service.ts';
+import { failInterruptedRuns } from './sync-service.ts';
 import { RosterSyncQueue } from './sync-queue.ts';
 import { receiveZip, UnsupportedMediaTypeError, UploadedExport } from './upload.ts';
 
@@ -27,6 +28,10 @@ export async function rosterSyncRoutes(fastify: FastifyInstance): Promise<void> 
   app.addHook('onClose', async () => {
     await queue.drain();
     await pool.end();
+  });
+  app.addHook('onReady', async () => {
+    const failed = await failInterruptedRuns(pool);
+    if (failed > 0) app.log.warn({ failed }, 'marked roster syncs interrupted by a stopped process as failed');
   });
 
   // Scoped to this plugin: the body arrives as an UploadedExport (a temp file), never as a buffer.

@@ -9,7 +9,7 @@ import type { RosterFileKey } from './specs.ts';
 import { createStagingTables, indexStagingTables, StagingSink } from './staging.ts';
 
 /** One sync at a time, across processes: the key of the transaction-level advisory lock. */
-const SYNC_LOCK_KEY = 7_041_975_001;
+export const SYNC_LOCK_KEY = 7_041_975_001;
 
 export interface SyncOptions {
   dryRun?: boolean;
@@ -130,4 +130,29 @@ export async function runSync(pool: pg.Pool, runId: string, location: string, op
     finished_at = now() where id = $1`, [runId, result.status, result.version, JSON.stringify(result.counts),
     JSON.stringify(result.errors), JSON.stringify(result.warnings), JSON.stringify(timings)]);
   return { id: runId, ...result, timings };
+}
+
+/**
+ * Marks runs a stopped process left behind as failed: `running` ones when no sync holds the lock (a live sync holds it
+ * for its whole transaction), and `queued` ones older than an hour (uploads wait in the memory of the process that
+ * took them). Their transactions rolled back, so nothing was written; only the bookkeeping is stale.
+ */
+export async function failInterruptedRuns(pool: pg.Pool): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ free: boolean }>('select pg_try_advisory_xact_lock($1) as free', [SYNC_LOCK_KEY]);
+    const interrupted = { severity: 'error', file: '', line: null, column: null,
+      message: 'The process running this sync stopped before it finished; nothing was written' };
+    const result = await client.query(`update sync_runs set status = 'failed', finished_at = now(), errors = errors || $1::jsonb
+      where (status = 'running' and $2::boolean) or (status = 'queued' and created_at < now() - interval '1 hour')`,
+    [JSON.stringify([interrupted]), rows[0]?.free === true]);
+    await client.query('commit');
+    return result.rowCount ?? 0;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
