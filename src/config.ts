@@ -45,6 +45,8 @@ export interface Config {
     retryMaxDelayMs: number;
     /** Consecutive failures after which a webhook is paused. */
     pauseAfterFailures: number;
+    /** Deliver to loopback and private addresses too (never in production unless set explicitly). */
+    allowPrivateTargets: boolean;
   };
   reports: {
     /** Report cells covering fewer distinct students are withheld: for staff tokens, and for integration tokens. */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10, 86_400_000),
       retryMaxDelayMs: readInt(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 6 * 3_600_000, 10, 7 * 86_400_000),
       pauseAfterFailures: readInt(env, 'WEBHOOK_PAUSE_AFTER_FAILURES', 20, 1, 10_000),
+      allowPrivateTargets: readBool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', nodeEnv !== 'production'),
     },
     reports: {
       minCellSizeStaff: readInt(env, 'REPORTS_MIN_CELL_SIZE_STAFF', 0, 0, 1000),

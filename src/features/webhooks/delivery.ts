@@ -1,6 +1,7 @@
 // One webhook request: the payload of a change event, its HMAC-SHA256 signature, and the POST with a timeout.
 import { createHmac } from 'node:crypto';
 import type { ChangeEvent } from '../changes/schemas.ts';
+import { refusedTarget } from './targets.ts';
 
 export interface WebhookPayload {
   id: number;
@@ -32,7 +33,11 @@ export interface AttemptResult {
 }
 
 /** POSTs one event; 2xx is success, anything else (including redirects, which are not followed) a failure. */
-export async function sendWebhook(hook: { id: string; url: string; secret: string }, event: ChangeEvent, timeoutMs: number): Promise<AttemptResult> {
+export async function sendWebhook(hook: { id: string; url: string; secret: string }, event: ChangeEvent, timeoutMs: number,
+  allowPrivateTargets: boolean): Promise<AttemptResult> {
+  // Checked at every attempt too: a host may resolve elsewhere than when the webhook was registered.
+  const refused = await refusedTarget(hook.url, allowPrivateTargets);
+  if (refused) return { ok: false, statusCode: null, error: `Not delivered: ${refused}`, durationMs: 0 };
   const body = JSON.stringify(payloadOf(event));
   const timestamp = String(Math.floor(Date.now() / 1000));
   const started = performance.now();

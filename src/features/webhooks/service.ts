@@ -4,7 +4,7 @@ import { audit } from '../../auth/audit.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.ts';
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { currentFeedHead } from '../changes/queries.ts';
 import type { ChangeType } from '../changes/schemas.ts';
@@ -15,6 +15,8 @@ import {
 import type {
   DeliveryListQuery, Webhook, WebhookCreate, WebhookDelivery, WebhookListQuery, WebhookPatch, WebhookWithSecret,
 } from './schemas.ts';
+import type { WebhookSettings } from './settings.ts';
+import { refusedTarget } from './targets.ts';
 
 const RECORD = 'webhook';
 
@@ -56,8 +58,15 @@ export function deliveryRowToApi(row: DeliveryRow): WebhookDelivery {
 }
 
 /** Creates a subscription that receives changes committed from now on; the secret is returned only here. */
-export async function createWebhook(ctx: ServiceContext, input: WebhookCreate): Promise<WebhookWithSecret> {
+/** 422 naming the url when the target is not allowed (see targets.ts). */
+async function assertAllowedTarget(url: string, allowPrivateTargets: boolean): Promise<void> {
+  const reason = await refusedTarget(url, allowPrivateTargets);
+  if (reason) throw new UnprocessableError(`Webhooks are delivered to public addresses only: ${reason}`, [{ path: '/body/url', message: reason }]);
+}
+
+export async function createWebhook(ctx: ServiceContext, input: WebhookCreate, settings: Pick<WebhookSettings, 'allowPrivateTargets'>): Promise<WebhookWithSecret> {
   assertDistrictAdmin(ctx.principal);
+  await assertAllowedTarget(input.url, settings.allowPrivateTargets);
   return inTransaction(ctx, async (tx) => {
     const head = await currentFeedHead(tx.db);
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
@@ -90,8 +99,10 @@ export async function getWebhook(ctx: ServiceContext, id: string): Promise<Webho
   return webhookRowToApi(row);
 }
 
-export async function updateWebhook(ctx: ServiceContext, id: string, patch: WebhookPatch, ifMatch?: string): Promise<Webhook> {
+export async function updateWebhook(ctx: ServiceContext, id: string, patch: WebhookPatch, settings: Pick<WebhookSettings, 'allowPrivateTargets'>,
+  ifMatch?: string): Promise<Webhook> {
   assertDistrictAdmin(ctx.principal);
+  if (patch.url !== undefined) await assertAllowedTarget(patch.url, settings.allowPrivateTargets);
   return inTransaction(ctx, async (tx) => {
     const row = await findWebhook(tx.db, id, true);
     if (!row) throw new NotFoundError('Webhook', id);

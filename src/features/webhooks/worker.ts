@@ -59,7 +59,7 @@ export class WebhookWorker {
     for (const row of rows) {
       if (this.stopped) break;
       const attempt = failures + 1;
-      const result = await sendWebhook(hook, changeEventRowToApi(row), this.settings.timeoutMs);
+      const result = await sendWebhook(hook, changeEventRowToApi(row), this.settings.timeoutMs, this.settings.allowPrivateTargets);
       const log = { eventId: row.id, attempt, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs };
       if (result.ok) {
         const kept = await this.db.transaction().execute((tx) => recordDelivered(tx, hook, this.id, this.leaseMs,
