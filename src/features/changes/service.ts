@@ -121,3 +121,4 @@ export async function listChangesJson(ctx: ServiceContext, query: ChangeListQuer
   const page: ChangePage['page'] = { nextCursor: position ? encodeFeedPosition(position) : null, hasMore };
   return `{"data":[${rows.map((row) => row.json).join(',')}],"page":${JSON.stringify(page)}}`;
 }
+export { currentFeedHead, type FeedPosition } from './queries.ts';

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { WebhookDeliveries, Webhooks } from '../../db/types.ts';
-import type { FeedPosition } from '../changes/queries.ts';
+import type { FeedPosition } from '../changes/service.ts';
 
 export type WebhookRow = Selectable<Webhooks>;
 export type DeliveryRow = Selectable<WebhookDeliveries>;

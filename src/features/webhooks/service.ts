@@ -6,7 +6,7 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
-import { currentFeedHead } from '../changes/queries.ts';
+import { currentFeedHead } from '../changes/service.ts';
 import type { ChangeType } from '../changes/schemas.ts';
 import {
   deleteWebhookRow, findWebhook, insertWebhook, listDeliveryRows, listWebhookRows, updateWebhookRow,
