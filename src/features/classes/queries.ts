@@ -5,7 +5,7 @@ import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Classes, DB } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../graphql/batch.ts';
+import { firstRowsPerParent } from '../../db/batch.ts';
 import { afterTitle, containsPattern } from '../students/roster-common.ts';
 import type { ClassListQuery } from './schemas.ts';
 

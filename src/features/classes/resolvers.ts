@@ -1,6 +1,6 @@
 // GraphQL for classes: reads, with each class's school, teachers and students batched.
 import type { MercuriusContext } from 'mercurius';
-import { batchByParams, loadOptional } from '../../graphql/batch.ts';
+import { batchByParams, loadOptional } from '../../db/batch.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { validateInput } from '../../graphql/validate.ts';

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { metadataToApi, rosterFieldsToApi } from '../students/roster-common.ts';
-import { byIds, distinct, listsByParent, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { byIds, distinct, listsByParent, pagesByParent, type RelationPage } from '../../db/batch.ts';
 import { findClass, findClassRows, listClassRows, listClassRowsOfSchools, listClassRowsOfStudents, type ClassRow } from './queries.ts';
 import type { Class, ClassListQuery } from './schemas.ts';
 

@@ -5,7 +5,7 @@ import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ContactLogs } from '../../db/types.ts';
 import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../graphql/batch.ts';
+import { firstRowsPerParent } from '../../db/batch.ts';
 import type { ContactLogListQuery } from './schemas.ts';
 
 export type ContactLogRow = Selectable<ContactLogs> & { guardianIds: string[]; cursorAt: string };

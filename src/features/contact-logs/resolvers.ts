@@ -4,7 +4,7 @@ import { etagOf } from '../../http/etag.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { studentSubscription } from '../../graphql/subscriptions.ts';
-import { loadOptional } from '../../graphql/batch.ts';
+import { loadOptional } from '../../db/batch.ts';
 import { getGuardiansByIds } from '../guardians/service.ts';
 import { getStaffByIds } from '../staff/service.ts';
 import { getStudentsByIds } from '../students/service.ts';

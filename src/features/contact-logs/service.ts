@@ -5,7 +5,7 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ForbiddenError, NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
-import { distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { distinct, pagesByParent, type RelationPage } from '../../db/batch.ts';
 import { assertGuardiansLinked, assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import {
   deleteContactLogRow, findContactLog, insertContactLog, listContactLogRows, listContactLogRowsOfStudents, replaceContactLogGuardians,

@@ -1,6 +1,6 @@
 // GraphQL for enrollments: reads, with the class, school, student and staff member batched.
 import type { MercuriusContext } from 'mercurius';
-import { loadOptional } from '../../graphql/batch.ts';
+import { loadOptional } from '../../db/batch.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { validateInput } from '../../graphql/validate.ts';

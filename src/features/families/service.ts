@@ -5,7 +5,7 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { assertRosterCreator, rosterFieldsToApi } from '../students/roster-common.ts';
-import { byIds, distinct } from '../../graphql/batch.ts';
+import { byIds, distinct } from '../../db/batch.ts';
 import { familyExists, findFamily, findFamilyRows, insertFamily, listFamilyRows, type FamilyRow } from './queries.ts';
 import type { Family, FamilyCreate, FamilyListQuery } from './schemas.ts';
 

@@ -13,7 +13,7 @@ import {
   type ParticipantRow,
 } from './part-queries.ts';
 import type { GoalParticipant, GoalParticipantCreate, GoalPartListQuery } from './part-schemas.ts';
-import { listsByParent } from '../../graphql/batch.ts';
+import { listsByParent } from '../../db/batch.ts';
 import { findGoal, findGoalRows, type GoalRow } from './queries.ts';
 
 const RECORD = 'goalParticipant';

@@ -5,7 +5,7 @@ import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Goals } from '../../db/types.ts';
 import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../graphql/batch.ts';
+import { firstRowsPerParent } from '../../db/batch.ts';
 import type { GoalListQuery } from './schemas.ts';
 
 /** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */

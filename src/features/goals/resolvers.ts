@@ -1,6 +1,6 @@
 // GraphQL for goals: reads, writes, participants and strategies, status-change subscriptions, and batched relations.
 import type { MercuriusContext } from 'mercurius';
-import { batchByParams, loadOptional } from '../../graphql/batch.ts';
+import { batchByParams, loadOptional } from '../../db/batch.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { studentSubscription } from '../../graphql/subscriptions.ts';

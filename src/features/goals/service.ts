@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../http/errors.
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import { loadGoalForRead, loadGoalForWrite } from './access.ts';
-import { byIds, distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { byIds, distinct, pagesByParent, type RelationPage } from '../../db/batch.ts';
 import { deleteGoalRow, findGoal, findGoalRows, listGoalRowsOfStudents, type GoalRelationFilter, goalHasProgressEvents, insertGoal, listGoalRows, updateGoalRow, type GoalRow } from './queries.ts';
 import { assertMeasure, assertStatusMove, REOPENABLE, type GoalMeasure } from './rules.ts';
 import type { Goal, GoalCreate, GoalListQuery, GoalPatch, GoalStatus } from './schemas.ts';

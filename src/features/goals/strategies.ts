@@ -10,7 +10,7 @@ import {
   deleteStrategyRow, findStrategy, insertStrategy, listStrategyRows, listStrategyRowsOfGoals, strategyExists, updateStrategyRow, type StrategyRow,
 } from './part-queries.ts';
 import type { GoalPartListQuery, GoalStrategy, GoalStrategyCreate, GoalStrategyPatch } from './part-schemas.ts';
-import { listsByParent } from '../../graphql/batch.ts';
+import { listsByParent } from '../../db/batch.ts';
 import { assertScope } from '../../auth/policy.ts';
 import { findGoalRows, type GoalRow } from './queries.ts';
 

@@ -8,7 +8,7 @@ import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { assertMayEditStudent, findVisibleStudent } from '../students/service.ts';
 import { assertOnlyLocalFields } from '../students/roster-common.ts';
-import { listsByParent } from '../../graphql/batch.ts';
+import { listsByParent } from '../../db/batch.ts';
 import { findLink, insertLink, listLinkRows, listLinkRowsOfStudents, updateLinkRow, type LinkRow } from './link-queries.ts';
 import {
   LINK_LOCAL_FIELDS, type StudentGuardianCreate, type StudentGuardianLink, type StudentGuardianListQuery, type StudentGuardianPatch,

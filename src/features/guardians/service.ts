@@ -7,7 +7,7 @@ import { ForbiddenError, NotFoundError, UnprocessableError } from '../../http/er
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { isFamily } from '../families/service.ts';
 import { assertOnlyLocalFields, assertRosterCreator, metadataToApi, personCursor, rosterFieldsToApi } from '../students/roster-common.ts';
-import { byIds, distinct } from '../../graphql/batch.ts';
+import { byIds, distinct } from '../../db/batch.ts';
 import { findGuardian, findGuardians, insertGuardian, listGuardianRows, updateGuardianRow, type GuardianRow } from './queries.ts';
 import {
   GUARDIAN_LOCAL_FIELDS, GUARDIAN_SELF_FIELDS, type Guardian, type GuardianCreate, type GuardianListQuery, type GuardianPatch,

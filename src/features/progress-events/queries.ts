@@ -5,7 +5,7 @@ import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, ProgressEvents } from '../../db/types.ts';
 import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../graphql/batch.ts';
+import { firstRowsPerParent } from '../../db/batch.ts';
 import type { ProgressEventFilter } from './schemas.ts';
 
 /** An event row plus its occurrence time at full (microsecond) precision, the keyset sort key. */

@@ -1,6 +1,6 @@
 // GraphQL for progress events: reads, writes, live updates, and the student, goal and recorder batched.
 import type { MercuriusContext } from 'mercurius';
-import { loadOptional } from '../../graphql/batch.ts';
+import { loadOptional } from '../../db/batch.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { studentSubscription } from '../../graphql/subscriptions.ts';

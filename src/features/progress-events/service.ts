@@ -6,7 +6,7 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type CursorKey, type Page } from '../../http/paging.ts';
-import { byIds, distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { byIds, distinct, pagesByParent, type RelationPage } from '../../db/batch.ts';
 import { loadGoalForRead } from '../goals/access.ts';
 import { assertGoalOfStudent } from '../goals/references.ts';
 import { assertStudentReference, resolveStaffAuthor } from '../students/references.ts';

@@ -1,6 +1,6 @@
 // GraphQL for schools: directory reads and each school's visible classes.
 import type { MercuriusContext } from 'mercurius';
-import { batchByParams } from '../../graphql/batch.ts';
+import { batchByParams } from '../../db/batch.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { validateInput } from '../../graphql/validate.ts';

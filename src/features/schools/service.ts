@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { metadataToApi, rosterFieldsToApi } from '../students/roster-common.ts';
-import { byIds, distinct } from '../../graphql/batch.ts';
+import { byIds, distinct } from '../../db/batch.ts';
 import { findSchool, findSchoolRows, listSchoolRows, schoolExists, type SchoolRow } from './queries.ts';
 import type { School, SchoolListQuery } from './schemas.ts';
 

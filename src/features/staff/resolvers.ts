@@ -1,6 +1,6 @@
 // GraphQL for staff: reads (guardians see names and roles), local staff, and each membership's school.
 import type { MercuriusContext } from 'mercurius';
-import { loadOptional } from '../../graphql/batch.ts';
+import { loadOptional } from '../../db/batch.ts';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { validateInput } from '../../graphql/validate.ts';

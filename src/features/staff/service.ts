@@ -6,7 +6,7 @@ import { NotFoundError, UnprocessableError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { isSchool } from '../schools/service.ts';
 import { assertRosterCreator, metadataToApi, personCursor, rosterFieldsToApi } from '../students/roster-common.ts';
-import { byIds, distinct, listsByParent } from '../../graphql/batch.ts';
+import { byIds, distinct, listsByParent } from '../../db/batch.ts';
 import { activeStaffExists, findStaff, findStaffRows, listTeacherRowsOfClasses, insertStaff, listStaffRows, type StaffRow } from './queries.ts';
 import type { StaffCreate, StaffListQuery, StaffMember } from './schemas.ts';
 

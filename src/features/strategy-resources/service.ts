@@ -6,7 +6,7 @@ import { assertIfMatch } from '../../http/etag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
 import { resolveStaffAuthor } from '../students/references.ts';
-import { byIds, distinct } from '../../graphql/batch.ts';
+import { byIds, distinct } from '../../db/batch.ts';
 import { archiveResourceRow, findResource, findResourceRows, insertResource, listResourceRows, schoolAvailableTo, updateResourceRow, type StrategyResourceRow } from './queries.ts';
 import type { StrategyResource, StrategyResourceCreate, StrategyResourceListQuery, StrategyResourcePatch } from './schemas.ts';
 

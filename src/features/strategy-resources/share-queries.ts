@@ -5,7 +5,7 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ResourceShares } from '../../db/types.ts';
 import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../graphql/batch.ts';
+import { firstRowsPerParent } from '../../db/batch.ts';
 import type { ResourceShareListQuery } from './share-schemas.ts';
 
 /** Shares of students the principal may see; a guardian only the shares made with them. */

@@ -5,7 +5,7 @@ import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { assertIfMatch } from '../../http/etag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.ts';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts';
-import { distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { distinct, pagesByParent, type RelationPage } from '../../db/batch.ts';
 import { assertGuardianLinked, assertStudentReference, resolveStaffAuthor } from '../students/references.ts';
 import { findResource } from './queries.ts';
 import { assertResourceUsable } from './references.ts';

@@ -5,7 +5,7 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Students } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../graphql/batch.ts';
+import { firstRowsPerParent } from '../../db/batch.ts';
 import { afterPerson, containsPattern } from './roster-common.ts';
 import type { StudentListQuery } from './schemas.ts';
 

@@ -8,7 +8,7 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../../http/paging.ts
 import { isFamily } from '../families/service.ts';
 import { isSchool } from '../schools/service.ts';
 import { isActiveStaff } from '../staff/service.ts';
-import { byIds, distinct, pagesByParent, type RelationPage } from '../../graphql/batch.ts';
+import { byIds, distinct, pagesByParent, type RelationPage } from '../../db/batch.ts';
 import { findStudent, findStudentRows, insertStudent, listStudentRows, listStudentRowsOfClasses, setPrimarySchool, updateStudentRow, type StudentRow } from './queries.ts';
 import { assertOnlyLocalFields, assertRosterCreator, metadataToApi, personCursor, rosterFieldsToApi } from './roster-common.ts';
 import { STUDENT_LOCAL_FIELDS, type Student, type StudentCreate, type StudentListQuery, type StudentPatch } from './schemas.ts';

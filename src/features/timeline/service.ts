@@ -5,7 +5,7 @@ import { audit } from '../../auth/audit.ts';
 import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { afterTimeKey, decodeCursor, pageLimit, timeKey, toPage, type Page } from '../../http/paging.ts';
-import { distinct, firstRowsPerParent, pagesByParent } from '../../graphql/batch.ts';
+import { distinct, firstRowsPerParent, pagesByParent } from '../../db/batch.ts';
 import { visibleContactLogs } from '../contact-logs/service.ts';
 import { visibleGoals } from '../goals/service.ts';
 import { visibleProgressEvents } from '../progress-events/service.ts';

@@ -1,6 +1,6 @@
 // Batching for relations: one windowed query per relation and level, rows regrouped in the order of the parent keys.
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { Executor } from '../db/database.ts';
+import type { Executor } from './database.ts';
 import { encodeCursor, pageLimit, type CursorKey, type Page } from '../http/paging.ts';
 
 /** first/after of a relation connection, the same for every parent in a batch. */
