@@ -46,14 +46,16 @@ export async function audit(ctx: AuditContext, records: AuditRecord[]): Promise<
 }
 
 /**
- * Inserts read-audit rows in one transaction that does not wait for the disk flush: a read never waits on an fsync,
- * and the rows reach the disk within a few hundred milliseconds (a crash in that window can lose read-audit rows,
- * never data).
+ * Inserts read-audit rows in one statement whose own transaction does not wait for the disk flush
+ * (`set_config(…, true)` applies to the statement's implicit transaction): a read never waits on an fsync, and the
+ * rows reach the disk within a few hundred milliseconds (a crash in that window can lose read-audit rows, never data).
  */
 export async function flushReadAudit(db: Kysely<DB>, principal: Principal, requestId: string, records: AuditRecord[]): Promise<void> {
   if (records.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    await sql`set local synchronous_commit = off`.execute(trx);
-    await insertAudit(trx, principal, requestId, records);
-  });
+  await sql`insert into audit_events (actor_id, actor_role, action, record_type, record_id, student_id, request_id)
+    select ${principal.sub}, ${principal.role}, r.action, r.record_type, r.record_id, r.student_id, ${requestId}
+    from unnest(${records.map((r) => r.action)}::text[], ${records.map((r) => r.recordType)}::text[],
+      ${records.map((r) => r.recordId)}::uuid[], ${records.map((r) => r.studentId)}::uuid[])
+      as r(action, record_type, record_id, student_id)
+    cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`.execute(db);
 }

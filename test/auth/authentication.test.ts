@@ -90,3 +90,13 @@ t.test('GraphQL sees the same principal', async (t) => {
   t.equal(res.statusCode, 200);
   t.same(res.json(), { data: { me: { role: 'teacher', sub: staffId, schoolIds: [], scopes: [] } } });
 });
+
+t.test('a verified token stays cached only until it expires', async (t) => {
+  const { app } = await startTestApp(t);
+  const token = tokenFor(app, { role: 'district_admin', sub: 'admin' }, 2);
+  t.equal((await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 200);
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  const late = await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${token}` } });
+  t.equal(late.statusCode, 401);
+  t.match(late.json().detail, /expired/);
+});
