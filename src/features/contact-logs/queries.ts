@@ -1,4 +1,5 @@
 // SQL for contact logs: the visible-row base query, filters, keyset order, and writes.
+import { containsPattern, studentInClass, studentInSchool } from '../../db/filters.ts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
@@ -49,18 +50,11 @@ export async function listContactLogRows(db: Executor, principal: Principal, fil
     query = query.where((eb) => eb.exists(eb.selectFrom('contactLogGuardians as f').select('f.guardianId')
       .whereRef('f.contactLogId', '=', 'cl.id').where('f.guardianId', '=', guardianId)));
   }
-  if (filter.schoolId) {
-    const schoolId = filter.schoolId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('students as fs').select('fs.id')
-      .whereRef('fs.id', '=', 'cl.studentId').where('fs.schoolId', '=', schoolId)));
-  }
-  if (filter.classId) {
-    const classId = filter.classId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id')
-      .whereRef('fe.studentId', '=', 'cl.studentId').where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
-  }
+  const { schoolId, classId } = filter;
+  if (schoolId) query = query.where((eb) => studentInSchool(eb, 'cl.studentId', schoolId));
+  if (classId) query = query.where((eb) => studentInClass(eb, 'cl.studentId', classId));
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     query = query.where((eb) => eb.or([eb('cl.summary', 'ilike', pattern), eb('cl.familyInput', 'ilike', pattern)]));
   }
   if (after) query = query.where(afterTimeKey('cl.occurredAt', 'cl.id', after, 'desc'));

@@ -1,4 +1,5 @@
 // SQL for goals: the visible-row base query, filters, keyset order, and writes.
+import { containsPattern, studentInClass, studentInSchool } from '../../db/filters.ts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
@@ -54,18 +55,11 @@ export async function listGoalRows(db: Executor, principal: Principal, filter: G
     query = query.where((eb) => eb.exists(eb.selectFrom('goalParticipants as fsp').select('fsp.id')
       .whereRef('fsp.goalId', '=', 'g.id').where('fsp.staffId', '=', staffId)));
   }
-  if (filter.schoolId) {
-    const schoolId = filter.schoolId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('students as fs').select('fs.id')
-      .whereRef('fs.id', '=', 'g.studentId').where('fs.schoolId', '=', schoolId)));
-  }
-  if (filter.classId) {
-    const classId = filter.classId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id')
-      .whereRef('fe.studentId', '=', 'g.studentId').where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
-  }
+  const { schoolId, classId } = filter;
+  if (schoolId) query = query.where((eb) => studentInSchool(eb, 'g.studentId', schoolId));
+  if (classId) query = query.where((eb) => studentInClass(eb, 'g.studentId', classId));
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     query = query.where('g.title', 'ilike', pattern);
   }
   if (after) query = query.where(afterTimeKey('g.createdAt', 'g.id', after, 'desc'));

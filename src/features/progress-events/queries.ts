@@ -1,4 +1,5 @@
 // SQL for progress events: the visible-row base query, filters, keyset order (either way), and writes.
+import { containsPattern, studentInClass, studentInSchool } from '../../db/filters.ts';
 import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
@@ -52,18 +53,11 @@ export async function listProgressEventRows(db: Executor, principal: Principal, 
   if (filter.from) query = query.where('pe.occurredAt', '>=', new Date(filter.from));
   if (filter.to) query = query.where('pe.occurredAt', '<', new Date(filter.to));
   if (filter.updatedSince) query = query.where('pe.updatedAt', '>=', new Date(filter.updatedSince));
-  if (filter.schoolId) {
-    const schoolId = filter.schoolId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('students as fs').select('fs.id')
-      .whereRef('fs.id', '=', 'pe.studentId').where('fs.schoolId', '=', schoolId)));
-  }
-  if (filter.classId) {
-    const classId = filter.classId;
-    query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id')
-      .whereRef('fe.studentId', '=', 'pe.studentId').where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
-  }
+  const { schoolId, classId } = filter;
+  if (schoolId) query = query.where((eb) => studentInSchool(eb, 'pe.studentId', schoolId));
+  if (classId) query = query.where((eb) => studentInClass(eb, 'pe.studentId', classId));
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     query = query.where('pe.note', 'ilike', pattern);
   }
   const ascending = filter.order === 'oldest';

@@ -49,10 +49,7 @@ export function metadataToApi(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
 }
 
-/** An ILIKE pattern matching q anywhere, with LIKE's wildcards escaped. */
-export function containsPattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+export { containsPattern } from '../../db/filters.ts';
 
 /** People lists page by (family name, given name, id): the cursor's sort value holds both names. */
 export function personCursor(row: { familyName: string; givenName: string; id: string }): CursorKey {
