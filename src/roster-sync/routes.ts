@@ -29,9 +29,14 @@ export async function rosterSyncRoutes(fastify: FastifyInstance): Promise<void> 
     await queue.drain();
     await pool.end();
   });
+  // A lost connection (database restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  // In the background: the service starts (and reports unready) even while the database is away or unmigrated.
   app.addHook('onReady', async () => {
-    const failed = await failInterruptedRuns(pool);
-    if (failed > 0) app.log.warn({ failed }, 'marked roster syncs interrupted by a stopped process as failed');
+    failInterruptedRuns(pool)
+      .then((failed) => failed > 0 && app.log.warn({ failed }, 'marked roster syncs interrupted by a stopped process as failed'))
+      .catch((error: unknown) => app.log.warn({ err: error }, 'could not check for interrupted roster syncs'));
   });
 
   // Scoped to this plugin: the body arrives as an UploadedExport (a temp file), never as a buffer.
