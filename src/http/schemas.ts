@@ -54,7 +54,8 @@ export const Problem = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
 }, { $id: 'Problem', description: 'RFC 9457 problem details' });
 
-const problemRef = (description: string) => ({
+/** A documented problem+json response, for statuses a route adds to the shared ones. */
+export const problemRef = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
 });

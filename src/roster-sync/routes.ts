@@ -6,7 +6,7 @@ import pg from 'pg';
 import { requirePrincipal } from '../auth/authenticate.ts';
 import { contextFromRequest } from '../http/context.ts';
 import { withEtag } from '../http/etag.ts';
-import { IdParams, PageOf, withErrors } from '../http/schemas.ts';
+import { IdParams, PageOf, problemRef, withErrors } from '../http/schemas.ts';
 import { SyncRun, SyncRunListQuery, SyncStartQuery } from './run-schemas.ts';
 import { assertMayStartRosterSync, getSyncRun, listSyncRuns, startRosterSync } from './run-service.ts';
 import { failInterruptedRuns } from './sync-service.ts';
@@ -17,7 +17,6 @@ const tags = ['roster-sync'];
 /** A district's nightly export zipped is tens of MB; leave room for the largest districts. */
 export const ROSTER_UPLOAD_LIMIT = 512 * 1024 * 1024;
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Type.Ref('Problem') } } });
 
 export async function rosterSyncRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -56,8 +55,8 @@ export async function rosterSyncRoutes(fastify: FastifyInstance): Promise<void> 
         'Needs district_admin or the roster:write scope. Send an Idempotency-Key to retry an upload safely.',
       consumes: ['application/zip'],
       querystring: SyncStartQuery,
-      response: withErrors({ 202: Type.Ref(SyncRun), 413: problem('The export is larger than 512 MB'),
-        415: problem('The body is not application/zip') }, true),
+      response: withErrors({ 202: Type.Ref(SyncRun), 413: problemRef('The export is larger than 512 MB'),
+        415: problemRef('The body is not application/zip') }, true),
     },
   }, async (request, reply) => {
     if (!(request.body instanceof UploadedExport)) throw new UnsupportedMediaTypeError('Send the export as application/zip');

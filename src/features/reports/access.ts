@@ -8,9 +8,6 @@ import { ForbiddenError } from '../../http/errors.ts';
 
 export type ReportSettings = Config['reports'];
 
-export function reportSettingsFrom(config: Config): ReportSettings {
-  return config.reports;
-}
 
 /** Guardians never run reports; integrations need reports:read; staff see their own students only (in SQL). */
 export function assertMayReport(principal: Principal): void {

@@ -3,7 +3,6 @@ import type { MercuriusContext } from 'mercurius';
 import { definedOnly, pageParams, toConnection, type ConnectionArgs } from '../../graphql/connections.ts';
 import { serviceContext, type GraphQLFeature } from '../../graphql/plugin.ts';
 import { validateInput } from '../../graphql/validate.ts';
-import { reportSettingsFrom } from './access.ts';
 import { engagementReport } from './engagement.ts';
 import { goalProgress } from './goal-progress.ts';
 import { outreachGaps } from './outreach-gaps.ts';
@@ -16,11 +15,11 @@ export const reportGraphQL: GraphQLFeature = {
   resolvers: {
     Query: {
       engagementReport: (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) =>
-        engagementReport(serviceContext(ctx), reportSettingsFrom(ctx.app.config), validateInput(EngagementQuery, definedOnly(args.input))),
+        engagementReport(serviceContext(ctx), ctx.app.config.reports, validateInput(EngagementQuery, definedOnly(args.input))),
       outreachGaps: async (_: unknown, args: ListArgs, ctx: Ctx) => toConnection(await outreachGaps(serviceContext(ctx),
-        reportSettingsFrom(ctx.app.config), validateInput(OutreachGapsQuery, { ...definedOnly(args.input), ...definedOnly(pageParams(args)) }))),
+        ctx.app.config.reports, validateInput(OutreachGapsQuery, { ...definedOnly(args.input), ...definedOnly(pageParams(args)) }))),
       goalProgressReport: async (_: unknown, args: ListArgs, ctx: Ctx) => toConnection(await goalProgress(serviceContext(ctx),
-        reportSettingsFrom(ctx.app.config), validateInput(GoalProgressQuery, { ...definedOnly(args.input), ...definedOnly(pageParams(args)) }))),
+        ctx.app.config.reports, validateInput(GoalProgressQuery, { ...definedOnly(args.input), ...definedOnly(pageParams(args)) }))),
     },
   },
 };

@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { contextFromRequest } from '../../http/context.ts';
 import { PageOf, withErrors } from '../../http/schemas.ts';
-import { reportSettingsFrom } from './access.ts';
 import { CSV_CONTENT_TYPE, csvStream, wantsCsv, type CsvColumn } from './csv.ts';
 import { engagementColumns, goalProgressColumns, outreachGapColumns } from './csv-columns.ts';
 import { engagementReport } from './engagement.ts';
@@ -40,7 +39,7 @@ export async function reportRoutes(fastify: FastifyInstance): Promise<void> {
   app.addSchema(EngagementReport);
   app.addSchema(OutreachGap);
   app.addSchema(GoalProgress);
-  const settings = () => reportSettingsFrom(app.config);
+  const settings = () => app.config.reports;
 
   app.get('/v1/reports/engagement', {
     schema: {

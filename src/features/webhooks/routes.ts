@@ -5,7 +5,6 @@ import { Type } from '@sinclair/typebox';
 import { contextFromRequest } from '../../http/context.ts';
 import { ifMatchOf, withEtag } from '../../http/etag.ts';
 import { IdParams, PageOf, withErrors } from '../../http/schemas.ts';
-import { webhookSettings } from './settings.ts';
 import { DeliveryListQuery, Webhook, WebhookCreate, WebhookDelivery, WebhookListQuery, WebhookPatch, WebhookWithSecret } from './schemas.ts';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, updateWebhook } from './service.ts';
 
@@ -29,7 +28,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
       response: withErrors({ 201: Type.Ref(WebhookWithSecret) }, true),
     },
   }, async (request, reply) => {
-    const hook = await createWebhook(contextFromRequest(request, app.db), request.body, webhookSettings(app.config));
+    const hook = await createWebhook(contextFromRequest(request, app.db), request.body, app.config.webhooks);
     reply.code(201).header('location', `/v1/webhooks/${hook.id}`);
     return withEtag(request, reply, hook);
   });
@@ -49,7 +48,7 @@ export async function webhookRoutes(fastify: FastifyInstance): Promise<void> {
       response: withErrors({ 200: Type.Ref(Webhook) }, true),
     },
   }, async (request, reply) => withEtag(request, reply,
-    await updateWebhook(contextFromRequest(request, app.db), request.params.id, request.body, webhookSettings(app.config), ifMatchOf(request))));
+    await updateWebhook(contextFromRequest(request, app.db), request.params.id, request.body, app.config.webhooks, ifMatchOf(request))));
 
   app.delete('/v1/webhooks/:id', {
     schema: { tags, summary: 'Delete a webhook and its delivery log (If-Match supported)', params: IdParams, response: withErrors({ 204: Type.Null() }, true) },
