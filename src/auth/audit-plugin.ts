@@ -1,8 +1,8 @@
-// Gives each authenticated request an audit buffer for its reads and writes it in one insert before the response leaves.
+// Gives each authenticated request an audit buffer for its reads, inserted (with other requests' rows) before the response leaves.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Database } from '../db/database.ts';
-import { flushReadAudit, type AuditRecord } from './audit.ts';
+import { ReadAuditWriter, type AuditRecord } from './audit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,6 +11,7 @@ declare module 'fastify' {
 }
 
 export const auditPlugin = fp(async (app: FastifyInstance, opts: { db: Database }) => {
+  const writer = new ReadAuditWriter(opts.db);
   app.decorateRequest('auditBuffer', null);
   app.addHook('preHandler', async (request) => {
     if (request.principal) request.auditBuffer = [];
@@ -20,7 +21,7 @@ export const auditPlugin = fp(async (app: FastifyInstance, opts: { db: Database 
     const records = request.auditBuffer;
     request.auditBuffer = null;
     if (records && records.length > 0 && request.principal) {
-      await flushReadAudit(opts.db, request.principal, String(request.id), records);
+      await writer.write(request.principal, String(request.id), records);
     }
     return payload;
   });

@@ -1,4 +1,5 @@
 // The audit trail: reads and writes of student records leave rows (writes in their own transaction); admins query them.
+import pg from 'pg';
 import t from 'tap';
 import { startSeededApp } from '../helpers/app.ts';
 
@@ -43,4 +44,35 @@ t.test('audit trail', async (t) => {
   for (const who of ['teacherA', 'schoolAdminA', 'guardianA', 'integrationRead'] as const) {
     t.equal((await app.inject({ url: '/v1/audit-events', headers: as[who] })).statusCode, 403, `${who} may not read the audit trail`);
   }
+});
+
+t.test('read audits of concurrent requests share inserts, and each response waits for its own rows', async (t) => {
+  let auditInserts = 0;
+  const { app, d, as, database } = await startSeededApp(t, {
+    onQuery: (sql) => { if (sql.startsWith('insert into audit_events')) auditInserts += 1; },
+  });
+  const requests = 60;
+  const responses = await Promise.all(Array.from({ length: requests }, (_, i) =>
+    app.inject({ url: `/v1/students/${d.studentA}`, headers: { ...as.teacherA, 'x-request-id': `req-burst-${i}` } })));
+  t.same(new Set(responses.map((r) => r.statusCode)), new Set([200]));
+  t.ok(auditInserts < requests, `${requests} concurrent reads were audited in ${auditInserts} inserts`);
+
+  const sql = new pg.Pool({ connectionString: database.url, max: 1 });
+  t.teardown(() => sql.end());
+  const { rows } = await sql.query<{ request_id: string; actor_id: string; record_id: string }>(
+    `select request_id, actor_id, record_id from audit_events where request_id like 'req-burst-%'`);
+  t.equal(rows.length, requests, 'one row per request, none lost or doubled');
+  t.same(new Set(rows.map((r) => r.request_id)).size, requests);
+  t.ok(rows.every((r) => r.actor_id === d.teacherA && r.record_id === d.studentA), 'each row names its own actor and record');
+
+  // A read whose audit row cannot be written is not answered with the record.
+  await sql.query(`create function refuse_audit() returns trigger language plpgsql as $$
+    begin if new.request_id = 'req-unauditable' then raise exception 'audit store refused the row'; end if; return new; end $$`);
+  await sql.query(`create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit()`);
+  const refused = await app.inject({ url: `/v1/students/${d.studentA}`, headers: { ...as.teacherA, 'x-request-id': 'req-unauditable' } });
+  t.equal(refused.statusCode, 500);
+  t.match(refused.headers['content-type'], /^application\/problem\+json/);
+  t.notOk('givenName' in refused.json(), 'the record is not in the error');
+  const after = await app.inject({ url: `/v1/students/${d.studentA}`, headers: as.teacherA });
+  t.equal(after.statusCode, 200, 'the writer carries on after a failed insert');
 });
