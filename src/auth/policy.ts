@@ -67,8 +67,13 @@ export function visibleStudentIds(eb: ExpressionBuilder<DB, any>, principal: Pri
 }
 
 /** A filter expression on a student id column: true when the principal may see that student. */
+/** District admins and integrations see every student: their visibility filter is `true`. */
+export function seesEveryStudent(principal: Principal): boolean {
+  return principal.role === 'district_admin' || principal.role === 'integration';
+}
+
 export function canSeeStudent(eb: ExpressionBuilder<DB, any>, principal: Principal, studentIdColumn: string): Expression<SqlBool> {
-  if (principal.role === 'district_admin' || principal.role === 'integration') return sql<SqlBool>`true`;
+  if (seesEveryStudent(principal)) return sql<SqlBool>`true`;
   return eb(eb.ref(studentIdColumn), 'in', visibleStudentIds(eb, principal));
 }
 

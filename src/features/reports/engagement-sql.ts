@@ -2,6 +2,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import type { Executor } from '../../db/database.ts';
+import { seesEveryStudent } from '../../auth/policy.ts';
 import { reportStudents } from './access.ts';
 import { periodSegments, type Segment } from './periods.ts';
 import type { GroupBy } from './schemas.ts';
@@ -67,13 +68,6 @@ function studentKey(groupBy: GroupBy | undefined): 'school' | 'grade' | 'class' 
   return groupBy === 'school' || groupBy === 'grade' || groupBy === 'class' ? groupBy : 'none';
 }
 
-/** The group key as text: a student key from the scope (`sc.skey`), else the row key. */
-function groupKeyOf(groupBy: GroupBy | undefined, alias: string): string {
-  if (groupBy === 'staff') return `${alias}.rk::text`;
-  if (groupBy === 'week') return `to_char(${alias}.rk, 'YYYY-MM-DD')`;
-  return 'sc.skey';
-}
-
 function labelOf(groupBy: GroupBy | undefined): string {
   switch (groupBy) {
     case 'school': return '(select o.name from orgs o where o.id = t.g::uuid)';
@@ -84,10 +78,13 @@ function labelOf(groupBy: GroupBy | undefined): string {
   }
 }
 
-/** Whether the report's students are few enough to drive the summary reads (anyone but an unfiltered district-wide caller). */
+/**
+ * Whether the report's students are few enough to drive the summary reads: anyone but a caller who sees every student
+ * and filters on none of the student's keys. For that caller the scope is every student, so summary rows (which exist
+ * only for existing students) need no visibility join before they are grouped by row key.
+ */
 export function isNarrow(principal: Principal, input: EngagementSqlInput): boolean {
-  const seesAll = principal.role === 'district_admin' || principal.role === 'integration';
-  return !seesAll || Boolean(input.schoolId || input.classId || input.grade);
+  return !seesEveryStudent(principal) || Boolean(input.schoolId || input.classId || input.grade);
 }
 
 /** The report statement (exported for EXPLAIN in bench/reports-explain.ts). */
@@ -99,15 +96,14 @@ export function engagementQuery(db: Executor, principal: Principal, input: Engag
   const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byRow && staffId === undefined);
   const rows = (columns: string) => periodRows(segments, groupBy, staffId, narrow, columns);
   const overdue = periodOverdue(segments, groupBy, staffId, narrow);
-  const t = byRow ? rowKeyedGroups(groupBy, rows, narrow) : studentKeyedGroups(groupBy, rows);
+  const t = byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows);
   return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
 ids as materialized (select distinct student_id from sc),
 t as (${t}),
 od as (
-  select ${sql.raw(groupKeyOf(groupBy, 'o'))} as g, sum(o.open)::int as follow_up_overdue
-  from (${overdue}) o join sc on sc.student_id = o.student_id
-  group by 1
+  select ${sql.raw(byRow ? rowKeyText(groupBy, 'k') : 'k')} as g, n as follow_up_overdue
+  from (select ${sql.raw(byRow ? 'o.rk' : 'sc.skey')} as k, sum(o.open)::int as n from (${overdue}) o join sc on sc.student_id = o.student_id group by 1) odk
 )
 select t.g as group_key, ${sql.raw(labelOf(groupBy))} as group_label, t.*, coalesce(od.follow_up_overdue, 0) as follow_up_overdue
 from t left join od on od.g = t.g
@@ -134,29 +130,33 @@ function studentKeyedGroups(groupBy: GroupBy | undefined, rows: (columns: string
   group by sc.skey`;
 }
 
+/** A row key (`rk`: staff uuid or Monday's date) as the group key text; applied after grouping, never per row. */
+function rowKeyText(groupBy: GroupBy | undefined, expr: string): string {
+  return groupBy === 'week' ? `to_char(${expr}, 'YYYY-MM-DD')` : `${expr}::text`;
+}
+
 /**
  * Groups keyed by the summary row (staff author, ISO week): counts summed straight per group; students, contacted and
  * first contacts from a narrow per-(group, student) step. Staff groups take the first contact by that staff member;
- * week groups count a student in the week of their first contact of the whole period.
+ * week groups count a student in the week of their first contact of the whole period. Everything groups on the raw
+ * key (a uuid or a date); the key becomes text only on the few result rows.
  */
-function rowKeyedGroups(groupBy: GroupBy | undefined, rows: (columns: string) => RawBuilder<unknown>, narrow: boolean): RawBuilder<unknown> {
-  const visible = narrow ? sql`` : sql` and r.student_id in (select student_id from sc)`;
-  const g = groupKeyOf(groupBy, 'x');
+function rowKeyedGroups(groupBy: GroupBy | undefined, rows: (columns: string) => RawBuilder<unknown>): RawBuilder<unknown> {
   const firstContacts = groupBy === 'week'
-    ? sql`select to_char(date_trunc('week', s.first_at at time zone 'UTC'), 'YYYY-MM-DD') as g, count(*)::int as n
+    ? sql`select (date_trunc('week', s.first_at at time zone 'UTC'))::date as rk, count(*)::int as n
       from (select student_id, min(first_at) as first_at, min(first_strength_at) as first_strength_at from ps group by student_id) s
       where s.first_strength_at = s.first_at group by 1`
-    : sql`select ${sql.raw(g.replace('x.', 'ps.'))} as g, count(*)::int as n from ps where ps.first_strength_at = ps.first_at group by 1`;
+    : sql`select ps.rk, count(*)::int as n from ps where ps.first_strength_at = ps.first_at group by 1`;
   return sql`with ps as materialized (
     select r.rk, r.student_id, sum(r.contacts) > 0 as contacted, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
     from (${rows('r.contacts, r.first_contact_at, r.first_strength_at')}) r
-    where r.rk is not null${visible}
+    where r.rk is not null
     group by r.rk, r.student_id
   )
-  select c.g, c.students, ${sql.raw(COUNTS.map((c) => `s.${c}`).join(', '))}, c.students_contacted, coalesce(fc.n, 0) as first_contact_strength
-  from (select ${sql.raw(g)} as g, count(*)::int as students, count(*) filter (where x.contacted)::int as students_contacted from ps x group by 1) c
-  join (select ${sql.raw(g)} as g, ${sql.raw(sums('x'))} from (${rows(ALL_COLUMNS)}) x where x.rk is not null${narrow ? sql`` : sql` and x.student_id in (select student_id from sc)`} group by 1) s on s.g = c.g
-  left join (${firstContacts}) fc on fc.g = c.g`;
+  select ${sql.raw(rowKeyText(groupBy, 'c.rk'))} as g, c.students, ${sql.raw(COUNTS.map((c) => `s.${c}`).join(', '))}, c.students_contacted, coalesce(fc.n, 0) as first_contact_strength
+  from (select x.rk, count(*)::int as students, count(*) filter (where x.contacted)::int as students_contacted from ps x group by 1) c
+  join (select x.rk, ${sql.raw(sums('x'))} from (${rows(ALL_COLUMNS)}) x where x.rk is not null group by 1) s on s.rk = c.rk
+  left join (${firstContacts}) fc on fc.rk = c.rk`;
 }
 
 /** Open follow-ups of the period's contacts whose due day is before today (UTC), as (rk, student_id, open). */
