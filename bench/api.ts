@@ -30,7 +30,9 @@ async function captureSql(): Promise<Capture> {
   const original = pg.Client.prototype.query;
   let sink: CapturedStatement[] | undefined;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    if (sink && typeof args[0] === 'string') sink.push({ text: args[0], values: (args[1] as unknown[] | undefined) ?? [] });
+    // Only the request's own pool: the start-up sweep of interrupted roster syncs runs on another pool in the background.
+    const fromRequestPool = (this as unknown as { connectionParameters: { application_name?: string } }).connectionParameters.application_name === 'kinship-api';
+    if (sink && fromRequestPool && typeof args[0] === 'string') sink.push({ text: args[0], values: (args[1] as unknown[] | undefined) ?? [] });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   const app = await buildApp(benchConfig(url));

@@ -33,7 +33,7 @@ export function pagesByParent<R, T>(parentIds: readonly string[], rows: R[], par
     return {
       data: pageRows.map(map),
       page: { nextCursor: group.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null },
-      cursors: pageRows.map((row) => encodeCursor(keyOf(row))),
+      cursorAt: (index: number) => encodeCursor(keyOf(pageRows[index]!)),
     };
   });
 }

@@ -20,12 +20,20 @@ export function pageParams(args: ConnectionArgs): PageParams {
   return { limit: args.first ?? undefined, cursor: args.after ?? undefined };
 }
 
+/** A page as a Relay connection; edges and their cursors are built only when the query selects them. */
 export function toConnection<T>(page: Page<T>): Connection<T> {
-  const cursors = page.cursors ?? [];
+  const cursorOf = (index: number) => page.cursorAt?.(index) ?? '';
   return {
-    edges: page.data.map((node, i) => ({ cursor: cursors[i] ?? '', node })),
+    get edges() {
+      return page.data.map((node, i) => ({ cursor: cursorOf(i), node }));
+    },
     nodes: page.data,
-    pageInfo: { hasNextPage: page.page.nextCursor !== null, endCursor: page.page.nextCursor ?? cursors[cursors.length - 1] ?? null },
+    pageInfo: {
+      hasNextPage: page.page.nextCursor !== null,
+      get endCursor() {
+        return page.page.nextCursor ?? (page.data.length > 0 ? cursorOf(page.data.length - 1) : null);
+      },
+    },
   };
 }
 

@@ -10,8 +10,8 @@ export interface PageParams {
 export interface Page<T> {
   data: T[];
   page: { nextCursor: string | null };
-  /** Each row's own cursor (GraphQL edges); REST serialises only data and page. */
-  cursors?: string[];
+  /** The cursor of the row at an index of data (GraphQL edges), computed only when asked: REST serialises only data and page. */
+  cursorAt?: (index: number) => string;
 }
 
 export const DEFAULT_LIMIT = 50;
@@ -50,7 +50,7 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Cursor
   return {
     data: pageRows.map(map),
     page: { nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null },
-    cursors: pageRows.map((row) => encodeCursor(keyOf(row))),
+    cursorAt: (index) => encodeCursor(keyOf(pageRows[index]!)),
   };
 }
 

@@ -63,6 +63,30 @@ t.test('GraphQL core', async (t) => {
     t.equal(cheap.statusCode, 200);
   });
 
+  await t.test('a query run again (from the parsed-document cache) answers exactly as its first run', async (t) => {
+    const query = `query Board($id: UUID!, $first: Int) {
+      student(id: $id) { id givenName guardians { relationship guardian { givenName preferredLanguage } }
+        contactLogs(first: $first) { edges { cursor node { id purpose occurredAt } } pageInfo { hasNextPage endCursor } }
+        goals(first: 5) { nodes { title status } } }
+      missing: student(id: "00000000-0000-4000-8000-000000000000") { id }
+    }`;
+    const runs = [];
+    for (let i = 0; i < 3; i += 1) runs.push(await gql(as.teacherA, query, { id: d.studentA, first: 2 }));
+    t.equal(runs[0]!.statusCode, 200);
+    t.ok(runs[0]!.json().data.student.guardians.length > 0, 'the first run holds nested data');
+    for (const run of runs.slice(1)) {
+      t.equal(run.statusCode, runs[0]!.statusCode);
+      t.same(run.json(), runs[0]!.json(), 'the same data, nulls and errors (with locations)');
+    }
+    const bad = [];
+    for (let i = 0; i < 3; i += 1) bad.push(await gql(as.teacherA, query, { id: 'not-a-uuid', first: 2 }));
+    t.equal(bad[0]!.statusCode, 400);
+    for (const run of bad.slice(1)) {
+      t.equal(run.statusCode, 400, 'a bad variable is refused the same way every time');
+      t.same(run.json(), bad[0]!.json());
+    }
+  });
+
   await t.test('automatic persisted queries', async (t) => {
     const query = '{ me { role } }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');

@@ -58,7 +58,7 @@ export async function getStudentTimeline(ctx: ServiceContext, studentId: string,
   const wanted = query.types && query.types.length > 0 ? query.types : (Object.keys(HREF) as TimelineType[]);
   const all = sources(ctx, [studentId]);
   const [first, ...rest] = wanted.map((type) => all[type]);
-  if (!first) return { data: [], page: { nextCursor: null }, cursors: [] };
+  if (!first) return { data: [], page: { nextCursor: null } };
   const union = rest.reduce((acc, source) => acc.unionAll(source), first);
   let feed = (ctx.db as unknown as Kysely<any>).selectFrom(union.as('t')).selectAll('t')
     .select(timeKey('t.at').as('cursorAt'));
@@ -91,7 +91,7 @@ export async function getStudentTimelines(ctx: ServiceContext, studentIds: reado
   const wanted = query.types && query.types.length > 0 ? query.types : (Object.keys(HREF) as TimelineType[]);
   const all = sources(ctx, distinct(studentIds));
   const [first, ...rest] = wanted.map((type) => all[type]);
-  if (!first || studentIds.length === 0) return studentIds.map(() => ({ data: [], page: { nextCursor: null }, cursors: [] }));
+  if (!first || studentIds.length === 0) return studentIds.map(() => ({ data: [], page: { nextCursor: null } }));
   const union = rest.reduce((acc, source) => acc.unionAll(source), first);
   let feed = (ctx.db as unknown as Kysely<any>).selectFrom(union.as('t')).selectAll('t')
     .select(timeKey('t.at').as('cursorAt'));
