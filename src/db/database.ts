@@ -1,6 +1,7 @@
 // The Kysely instance over a pg Pool; SQL stays snake_case, the code sees camelCase (CamelCasePlugin).
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { RowShapeCamelCasePlugin } from './camel-case.ts';
 import type { DB } from './types.ts';
 
 export type Database = Kysely<DB>;
@@ -34,7 +35,7 @@ export function createDatabase(options: DatabaseOptions): { db: Database; pool: 
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     // Column names are converted; JSON values (SIS metadata, change snapshots) keep their own keys.
-    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+    plugins: [new RowShapeCamelCasePlugin()],
     log: options.onQuery
       ? (event) => {
           if (event.level === 'query') options.onQuery?.(event.query.sql);

@@ -12,8 +12,7 @@ import type { Class, ClassListQuery } from './schemas.ts';
 export { canSeeClass } from './queries.ts';
 
 export function classRowToApi(row: ClassRow): Class {
-  return {
-    ...rosterFieldsToApi(row),
+  return Object.assign(rosterFieldsToApi(row), {
     title: row.title,
     classCode: row.classCode,
     classType: row.classType as Class['classType'],
@@ -24,7 +23,7 @@ export function classRowToApi(row: ClassRow): Class {
     subjects: row.subjects,
     periods: row.periods,
     metadata: metadataToApi(row.metadata),
-  };
+  });
 }
 
 export async function listClasses(ctx: ServiceContext, query: ClassListQuery): Promise<Page<Class>> {

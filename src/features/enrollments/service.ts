@@ -11,8 +11,7 @@ import type { Enrollment, EnrollmentListQuery } from './schemas.ts';
 const RECORD = 'enrollment';
 
 export function enrollmentRowToApi(row: EnrollmentRow): Enrollment {
-  return {
-    ...rosterFieldsToApi(row),
+  return Object.assign(rosterFieldsToApi(row), {
     classId: row.classId,
     schoolId: row.schoolId,
     role: row.role as Enrollment['role'],
@@ -22,7 +21,7 @@ export function enrollmentRowToApi(row: EnrollmentRow): Enrollment {
     beginDate: row.beginDate,
     endDate: row.endDate,
     metadata: metadataToApi(row.metadata),
-  };
+  });
 }
 
 export async function listEnrollments(ctx: ServiceContext, query: EnrollmentListQuery): Promise<Page<Enrollment>> {

@@ -12,13 +12,12 @@ import type { Family, FamilyCreate, FamilyListQuery } from './schemas.ts';
 const RECORD = 'family';
 
 export function familyRowToApi(row: FamilyRow, forFamily: boolean): Family {
-  return {
-    ...rosterFieldsToApi({ ...row, sisModifiedAt: row.sisModifiedAt }),
+  return Object.assign(rosterFieldsToApi({ ...row, sisModifiedAt: row.sisModifiedAt }), {
     name: row.name,
     ...(forFamily ? {} : { notes: row.notes }),
     guardianIds: row.guardianIds,
     studentIds: row.studentIds,
-  };
+  });
 }
 
 /** One audit row per family and student it shows (a family with no visible student: one row without a student). */

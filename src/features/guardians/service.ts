@@ -18,17 +18,16 @@ const RECORD = 'guardian';
 export { canSeeGuardian } from './queries.ts';
 
 export function guardianRowToApi(row: GuardianRow, forFamily: boolean): Guardian {
-  return {
-    ...rosterFieldsToApi(row),
+  return Object.assign(rosterFieldsToApi(row), {
     givenName: row.givenName,
     familyName: row.familyName,
-    ...(row.contactVisible ? { email: row.email, phone: row.phone, smsPhone: row.smsPhone } : {}),
     familyId: row.familyId,
     preferredLanguage: row.preferredLanguage,
     preferredChannel: row.preferredChannel as Guardian['preferredChannel'],
     needsInterpreter: row.needsInterpreter,
     ...(forFamily ? {} : { contactNotes: row.contactNotes, metadata: metadataToApi(row.metadata) }),
-  };
+    ...(row.contactVisible ? { email: row.email, phone: row.phone, smsPhone: row.smsPhone } : {}),
+  });
 }
 
 export async function listGuardians(ctx: ServiceContext, query: GuardianListQuery): Promise<Page<Guardian>> {

@@ -9,13 +9,12 @@ import { findSchool, findSchoolRows, listSchoolRows, schoolExists, type SchoolRo
 import type { School, SchoolListQuery } from './schemas.ts';
 
 export function schoolRowToApi(row: SchoolRow): School {
-  return {
-    ...rosterFieldsToApi(row),
+  return Object.assign(rosterFieldsToApi(row), {
     name: row.name,
     identifier: row.identifier,
     districtId: row.parentId,
     metadata: metadataToApi(row.metadata),
-  };
+  });
 }
 
 export async function listSchools(ctx: ServiceContext, query: SchoolListQuery): Promise<Page<School>> {

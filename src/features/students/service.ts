@@ -16,8 +16,7 @@ import { STUDENT_LOCAL_FIELDS, type Student, type StudentCreate, type StudentLis
 const RECORD = 'student';
 
 export function studentRowToApi(row: StudentRow, forFamily: boolean): Student {
-  return {
-    ...rosterFieldsToApi(row),
+  return Object.assign(rosterFieldsToApi(row), {
     givenName: row.givenName,
     familyName: row.familyName,
     middleName: row.middleName,
@@ -31,7 +30,7 @@ export function studentRowToApi(row: StudentRow, forFamily: boolean): Student {
     familyId: row.familyId,
     caseManagerId: row.caseManagerId,
     ...(forFamily ? {} : { metadata: metadataToApi(row.metadata) }),
-  };
+  });
 }
 
 export async function listStudents(ctx: ServiceContext, query: StudentListQuery): Promise<Page<Student>> {
