@@ -95,3 +95,127 @@ export function mayEditAuthored(principal: Principal, authorId: string | null): 
   if (principal.role === 'integration') return principal.scopes.includes('partnership:write');
   return principal.role === 'teacher' && authorId === principal.sub;
 }
+
+// Visibility of the roster and library records around students, each composed from canSeeStudent.
+
+/** The calling guardian's own family, if they are an active guardian. */
+function ownFamily(eb: ExpressionBuilder<DB, any>, principal: Principal) {
+  return eb.selectFrom('guardians as me').select('me.familyId').where('me.id', '=', principal.sub).where('me.status', '=', 'active');
+}
+
+/**
+ * True when the principal may see the guardian: district admins and integrations all; staff the guardians actively
+ * linked to students they see; a guardian themself, the guardians of their own family, and the guardians actively
+ * linked to their own children. Never another family's guardians otherwise.
+ */
+export function canSeeGuardian(eb: ExpressionBuilder<DB, any>, principal: Principal, guardianIdColumn: string, familyIdColumn?: string): Expression<SqlBool> {
+  const id = eb.ref(guardianIdColumn);
+  const linkedToVisible = () => eb(id, 'in', eb.selectFrom('studentGuardians as vgl').select('vgl.guardianId')
+    .where('vgl.status', '=', 'active').where((w) => canSeeStudent(w, principal, 'vgl.studentId')));
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+    case 'teacher':
+      return linkedToVisible();
+    case 'guardian': {
+      const self = eb.and([eb(id, '=', principal.sub), eb.exists(ownFamily(eb, principal))]);
+      const sameFamily = familyIdColumn
+        ? eb(eb.ref(familyIdColumn), '=', ownFamily(eb, principal))
+        : eb(id, 'in', eb.selectFrom('guardians as vgf').select('vgf.id').where('vgf.familyId', '=', ownFamily(eb, principal)));
+      return eb.or([self, sameFamily, linkedToVisible()]);
+    }
+  }
+}
+
+/**
+ * True when the principal may see the staff member: admins of the district all; school admins and teachers themselves
+ * and the staff of the schools they belong to; guardians the staff teaching (or case-managing) their children.
+ */
+export function canSeeStaff(eb: ExpressionBuilder<DB, any>, principal: Principal, staffIdColumn: string): Expression<SqlBool> {
+  const id = eb.ref(staffIdColumn);
+  const inSchools = (schools: Expression<any>) => eb(id, 'in', eb.selectFrom('staffSchools as vss').select('vss.staffId')
+    .where('vss.status', '=', 'active').where('vss.schoolId', 'in', schools));
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+      return eb.or([eb(id, '=', principal.sub), inSchools(adminSchoolIds(principal))]);
+    case 'teacher':
+      return eb.or([eb(id, '=', principal.sub), inSchools(eb.selectFrom('staffSchools as own').select('own.schoolId')
+        .where('own.staffId', '=', principal.sub).where('own.status', '=', 'active'))]);
+    case 'guardian':
+      return eb.or([
+        eb(id, 'in', eb.selectFrom('enrollments as vet').innerJoin('enrollments as ves', 'ves.classId', 'vet.classId')
+          .select('vet.staffId').where('vet.role', 'in', ['teacher', 'aide']).where('vet.status', '=', 'active')
+          .where('ves.role', '=', 'student').where('ves.status', '=', 'active')
+          .where((w) => canSeeStudent(w, principal, 'ves.studentId'))),
+        eb(id, 'in', eb.selectFrom('students as vcm').select('vcm.caseManagerId').where('vcm.status', '=', 'active')
+          .where((w) => canSeeStudent(w, principal, 'vcm.id'))),
+      ]);
+  }
+}
+
+/**
+ * True when the principal may see the class in `classIdColumn`: district admins and integrations all; school admins
+ * the classes of their schools; teachers the classes they teach and the classes of students they see; guardians the
+ * classes of their children. Only active enrollments count.
+ */
+export function canSeeClass(eb: ExpressionBuilder<DB, any>, principal: Principal, classIdColumn: string, schoolIdColumn?: string): Expression<SqlBool> {
+  const ofVisibleStudent = () => eb.exists(eb.selectFrom('enrollments as vce').select(sql`1`.as('one'))
+    .whereRef('vce.classId', '=', eb.ref(classIdColumn) as never).where('vce.role', '=', 'student').where('vce.status', '=', 'active')
+    .where((w) => canSeeStudent(w, principal, 'vce.studentId')));
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+      return schoolIdColumn
+        ? eb(eb.ref(schoolIdColumn), 'in', adminSchoolIds(principal))
+        : eb(eb.ref(classIdColumn), 'in', eb.selectFrom('classes as vcs').select('vcs.id').where('vcs.schoolId', 'in', adminSchoolIds(principal)));
+    case 'teacher':
+      return eb.or([
+        eb.exists(eb.selectFrom('enrollments as vct').select(sql`1`.as('one'))
+          .whereRef('vct.classId', '=', eb.ref(classIdColumn) as never).where('vct.staffId', '=', principal.sub)
+          .where('vct.role', 'in', ['teacher', 'aide']).where('vct.status', '=', 'active')),
+        ofVisibleStudent(),
+      ]);
+    case 'guardian':
+      return ofVisibleStudent();
+  }
+}
+
+/**
+ * The schools whose libraries a staff member works in, as a subquery: school admins their administered schools;
+ * teachers the schools they belong to (active staff_schools) or teach in (an active teacher/aide enrollment).
+ */
+export function staffSchoolIds(principal: Principal) {
+  if (principal.role === 'school_admin') return adminSchoolIds(principal);
+  return sql<string>`(select ss.school_id from staff_schools ss where ss.staff_id = ${principal.sub} and ss.status = 'active'
+    union select e.school_id from enrollments e where e.staff_id = ${principal.sub}
+      and e.role in ('teacher', 'aide') and e.status = 'active')`;
+}
+
+/** True for the resources the principal may see; guardians see exactly the resources shared with them. */
+export function canSeeResource(eb: ExpressionBuilder<DB, any>, principal: Principal, alias = 'sr'): Expression<SqlBool> {
+  const col = (name: string) => sql.ref<string>(`${alias}.${name}`);
+  switch (principal.role) {
+    case 'district_admin':
+    case 'integration':
+      return sql<SqlBool>`true`;
+    case 'school_admin':
+    case 'teacher':
+      return eb.or([
+        eb(col('scope'), '=', 'district'),
+        eb(col('schoolId'), 'in', staffSchoolIds(principal)),
+        eb(col('createdBy'), '=', principal.sub),
+      ]);
+    case 'guardian':
+      return eb.exists(eb.selectFrom('resourceShares as vrs').select(sql`1`.as('one'))
+        .where('vrs.resourceId', '=', col('id'))
+        .where('vrs.guardianId', '=', principal.sub)
+        .where((w) => canSeeStudent(w, principal, 'vrs.studentId')));
+  }
+}

@@ -1,44 +1,15 @@
-// SQL for classes: which classes a principal may see, filters and title-ordered keyset paging.
-import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+// SQL for classes: the visible classes (canSeeClass in src/auth/policy.ts), filters and title-ordered keyset paging.
+import { sql, type Selectable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
-import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
+import { canSeeClass } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import type { Classes, DB } from '../../db/types.ts';
+import type { Classes } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../db/batch.ts';
 import { afterTitle, containsPattern } from '../students/roster-common.ts';
 import type { ClassListQuery } from './schemas.ts';
 
 export type ClassRow = Selectable<Classes>;
-
-/**
- * True when the principal may see the class in `classIdColumn`: district admins and integrations all; school admins
- * the classes of their schools; teachers the classes they teach and the classes of students they see; guardians the
- * classes of their children. Only active enrollments count.
- */
-export function canSeeClass(eb: ExpressionBuilder<DB, any>, principal: Principal, classIdColumn: string, schoolIdColumn?: string): Expression<SqlBool> {
-  const ofVisibleStudent = () => eb.exists(eb.selectFrom('enrollments as vce').select(sql`1`.as('one'))
-    .whereRef('vce.classId', '=', eb.ref(classIdColumn) as never).where('vce.role', '=', 'student').where('vce.status', '=', 'active')
-    .where((w) => canSeeStudent(w, principal, 'vce.studentId')));
-  switch (principal.role) {
-    case 'district_admin':
-    case 'integration':
-      return sql<SqlBool>`true`;
-    case 'school_admin':
-      return schoolIdColumn
-        ? eb(eb.ref(schoolIdColumn), 'in', adminSchoolIds(principal))
-        : eb(eb.ref(classIdColumn), 'in', eb.selectFrom('classes as vcs').select('vcs.id').where('vcs.schoolId', 'in', adminSchoolIds(principal)));
-    case 'teacher':
-      return eb.or([
-        eb.exists(eb.selectFrom('enrollments as vct').select(sql`1`.as('one'))
-          .whereRef('vct.classId', '=', eb.ref(classIdColumn) as never).where('vct.staffId', '=', principal.sub)
-          .where('vct.role', 'in', ['teacher', 'aide']).where('vct.status', '=', 'active')),
-        ofVisibleStudent(),
-      ]);
-    case 'guardian':
-      return ofVisibleStudent();
-  }
-}
 
 function visibleClasses(db: Executor, principal: Principal) {
   return db.selectFrom('classes as c').selectAll('c').where((eb) => canSeeClass(eb, principal, 'c.id', 'c.schoolId'));

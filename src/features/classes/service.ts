@@ -9,7 +9,6 @@ import { findClass, findClassRows, listClassRows, listClassRowsOfSchools, listCl
 import type { Class, ClassListQuery } from './schemas.ts';
 
 /** The class visibility expression, for other roster features composing it into their SQL. */
-export { canSeeClass } from './queries.ts';
 
 export function classRowToApi(row: ClassRow): Class {
   return Object.assign(rosterFieldsToApi(row), {

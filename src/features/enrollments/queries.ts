@@ -5,7 +5,7 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Enrollments } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
-import { canSeeClass } from '../classes/service.ts';
+import { canSeeClass } from '../../auth/policy.ts';
 import { afterTimeKey, timeKey } from '../../http/paging.ts';
 import type { EnrollmentListQuery } from './schemas.ts';
 

@@ -5,7 +5,7 @@ import { canSeeStudent } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Families } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
-import { canSeeGuardian } from '../guardians/service.ts';
+import { canSeeGuardian } from '../../auth/policy.ts';
 import { afterTitle, containsPattern } from '../students/roster-common.ts';
 import type { FamilyListQuery } from './schemas.ts';
 

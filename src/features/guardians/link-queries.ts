@@ -6,7 +6,7 @@ import type { Executor } from '../../db/database.ts';
 import type { StudentGuardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterTimeKey, timeKey } from '../../http/paging.ts';
-import { canSeeGuardian } from './queries.ts';
+import { canSeeGuardian } from '../../auth/policy.ts';
 
 export type LinkRow = Selectable<StudentGuardians> & { cursorAt: string };
 

@@ -1,45 +1,14 @@
-// SQL for guardians: which guardians a principal may see (and whose contact details), filters, paging and writes.
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+// SQL for guardians: the visible guardians (canSeeGuardian in src/auth/policy.ts) and whose contact details, filters, paging and writes.
+import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
-import { canSeeStudent } from '../../auth/policy.ts';
+import { canSeeGuardian } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import type { DB, Guardians } from '../../db/types.ts';
+import type { Guardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterPerson, containsPattern } from '../students/roster-common.ts';
 import type { GuardianListQuery } from './schemas.ts';
 
 export type GuardianRow = Selectable<Guardians> & { contactVisible: boolean };
-
-/** The calling guardian's own family, if they are an active guardian. */
-function ownFamily(eb: ExpressionBuilder<DB, any>, principal: Principal) {
-  return eb.selectFrom('guardians as me').select('me.familyId').where('me.id', '=', principal.sub).where('me.status', '=', 'active');
-}
-
-/**
- * True when the principal may see the guardian: district admins and integrations all; staff the guardians actively
- * linked to students they see; a guardian themself, the guardians of their own family, and the guardians actively
- * linked to their own children. Never another family's guardians otherwise.
- */
-export function canSeeGuardian(eb: ExpressionBuilder<DB, any>, principal: Principal, guardianIdColumn: string, familyIdColumn?: string): Expression<SqlBool> {
-  const id = eb.ref(guardianIdColumn);
-  const linkedToVisible = () => eb(id, 'in', eb.selectFrom('studentGuardians as vgl').select('vgl.guardianId')
-    .where('vgl.status', '=', 'active').where((w) => canSeeStudent(w, principal, 'vgl.studentId')));
-  switch (principal.role) {
-    case 'district_admin':
-    case 'integration':
-      return sql<SqlBool>`true`;
-    case 'school_admin':
-    case 'teacher':
-      return linkedToVisible();
-    case 'guardian': {
-      const self = eb.and([eb(id, '=', principal.sub), eb.exists(ownFamily(eb, principal))]);
-      const sameFamily = familyIdColumn
-        ? eb(eb.ref(familyIdColumn), '=', ownFamily(eb, principal))
-        : eb(id, 'in', eb.selectFrom('guardians as vgf').select('vgf.id').where('vgf.familyId', '=', ownFamily(eb, principal)));
-      return eb.or([self, sameFamily, linkedToVisible()]);
-    }
-  }
-}
 
 /** Whether the principal sees the guardian's email and phones: staff always; guardians for themselves and their own family. */
 function contactVisible(principal: Principal) {

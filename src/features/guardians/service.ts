@@ -15,7 +15,6 @@ import {
 
 const RECORD = 'guardian';
 
-export { canSeeGuardian } from './queries.ts';
 
 export function guardianRowToApi(row: GuardianRow, forFamily: boolean): Guardian {
   return Object.assign(rosterFieldsToApi(row), {

@@ -1,43 +1,14 @@
-// SQL for staff: which staff a principal may see, filters, name-ordered keyset paging, and the local-staff insert.
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool } from 'kysely';
+// SQL for staff: the visible staff (canSeeStaff in src/auth/policy.ts), filters, name-ordered keyset paging, and the local-staff insert.
+import { sql, type Insertable, type Selectable, type SqlBool } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
-import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
+import { canSeeStaff } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import type { DB, Staff } from '../../db/types.ts';
+import type { Staff } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterPerson, containsPattern } from '../students/roster-common.ts';
 import type { StaffListQuery } from './schemas.ts';
 
 export type StaffRow = Selectable<Staff> & { schools: Array<{ schoolId: string; role: string; isPrimary: boolean }> };
-
-/**
- * True when the principal may see the staff member: admins of the district all; school admins and teachers themselves
- * and the staff of the schools they belong to; guardians the staff teaching (or case-managing) their children.
- */
-export function canSeeStaff(eb: ExpressionBuilder<DB, any>, principal: Principal, staffIdColumn: string): Expression<SqlBool> {
-  const id = eb.ref(staffIdColumn);
-  const inSchools = (schools: Expression<any>) => eb(id, 'in', eb.selectFrom('staffSchools as vss').select('vss.staffId')
-    .where('vss.status', '=', 'active').where('vss.schoolId', 'in', schools));
-  switch (principal.role) {
-    case 'district_admin':
-    case 'integration':
-      return sql<SqlBool>`true`;
-    case 'school_admin':
-      return eb.or([eb(id, '=', principal.sub), inSchools(adminSchoolIds(principal))]);
-    case 'teacher':
-      return eb.or([eb(id, '=', principal.sub), inSchools(eb.selectFrom('staffSchools as own').select('own.schoolId')
-        .where('own.staffId', '=', principal.sub).where('own.status', '=', 'active'))]);
-    case 'guardian':
-      return eb.or([
-        eb(id, 'in', eb.selectFrom('enrollments as vet').innerJoin('enrollments as ves', 'ves.classId', 'vet.classId')
-          .select('vet.staffId').where('vet.role', 'in', ['teacher', 'aide']).where('vet.status', '=', 'active')
-          .where('ves.role', '=', 'student').where('ves.status', '=', 'active')
-          .where((w) => canSeeStudent(w, principal, 'ves.studentId'))),
-        eb(id, 'in', eb.selectFrom('students as vcm').select('vcm.caseManagerId').where('vcm.status', '=', 'active')
-          .where((w) => canSeeStudent(w, principal, 'vcm.id'))),
-      ]);
-  }
-}
 
 function visibleStaff(db: Executor, principal: Principal) {
   return db.selectFrom('staff as s').selectAll('s')

@@ -10,7 +10,6 @@ import { byIds, distinct, listsByParent } from '../../db/batch.ts';
 import { activeStaffExists, findStaff, findStaffRows, listTeacherRowsOfClasses, insertStaff, listStaffRows, type StaffRow } from './queries.ts';
 import type { StaffCreate, StaffListQuery, StaffMember } from './schemas.ts';
 
-export { canSeeStaff } from './queries.ts';
 
 export function staffRowToApi(row: StaffRow, forFamily: boolean): StaffMember {
   const names = {

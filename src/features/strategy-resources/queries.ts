@@ -1,47 +1,14 @@
-// SQL for strategy resources: who may see which part of the library, filters, keyset order, and writes.
-import { sql, type ExpressionBuilder, type Expression, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+// SQL for strategy resources: the visible library (canSeeResource in src/auth/policy.ts), filters, keyset order, and writes.
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
-import { adminSchoolIds, canSeeStudent } from '../../auth/policy.ts';
+import { canSeeResource, staffSchoolIds } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import type { DB, StrategyResources } from '../../db/types.ts';
+import type { StrategyResources } from '../../db/types.ts';
 import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
 import type { StrategyResourceListQuery } from './schemas.ts';
 
 /** A resource row plus its exact creation time as text (microseconds), the keyset cursor's sort value. */
 export type StrategyResourceRow = Selectable<StrategyResources> & { createdAtKey: string };
-
-/**
- * The schools whose libraries a staff member works in, as a subquery: school admins their administered schools;
- * teachers the schools they belong to (active staff_schools) or teach in (an active teacher/aide enrollment).
- */
-export function staffSchoolIds(principal: Principal) {
-  if (principal.role === 'school_admin') return adminSchoolIds(principal);
-  return sql<string>`(select ss.school_id from staff_schools ss where ss.staff_id = ${principal.sub} and ss.status = 'active'
-    union select e.school_id from enrollments e where e.staff_id = ${principal.sub}
-      and e.role in ('teacher', 'aide') and e.status = 'active')`;
-}
-
-/** True for the resources the principal may see; guardians see exactly the resources shared with them. */
-export function canSeeResource(eb: ExpressionBuilder<DB, any>, principal: Principal, alias = 'sr'): Expression<SqlBool> {
-  const col = (name: string) => sql.ref<string>(`${alias}.${name}`);
-  switch (principal.role) {
-    case 'district_admin':
-    case 'integration':
-      return sql<SqlBool>`true`;
-    case 'school_admin':
-    case 'teacher':
-      return eb.or([
-        eb(col('scope'), '=', 'district'),
-        eb(col('schoolId'), 'in', staffSchoolIds(principal)),
-        eb(col('createdBy'), '=', principal.sub),
-      ]);
-    case 'guardian':
-      return eb.exists(eb.selectFrom('resourceShares as vrs').select(sql`1`.as('one'))
-        .where('vrs.resourceId', '=', col('id'))
-        .where('vrs.guardianId', '=', principal.sub)
-        .where((w) => canSeeStudent(w, principal, 'vrs.studentId')));
-  }
-}
 
 export function visibleResources(db: Executor, principal: Principal) {
   return db.selectFrom('strategyResources as sr')

@@ -1,7 +1,7 @@
 // Rules other features call when a write names a strategy resource (a goal strategy, a share).
 import { UnprocessableError } from '../../http/errors.ts';
 import type { ServiceContext } from '../../http/context.ts';
-import { canSeeResource } from './queries.ts';
+import { canSeeResource } from '../../auth/policy.ts';
 
 /**
  * The resource must exist, be visible to the caller (a school library is not usable from another school) and not be
