@@ -130,6 +130,8 @@ export async function generate(url: string): Promise<void> {
       // the load ran with triggers off: build the report summaries once from the loaded rows
       const rebuilt = performance.now();
       await client.query('select report_summaries_rebuild()');
+      // keep each student's months together, as migration 20261126_0500 leaves a migrated database (a school reads by student)
+      await client.query('cluster report_student_months using report_student_months_pkey');
       process.stdout.write(`report summaries: ${((performance.now() - rebuilt) / 1000).toFixed(1)} s\n`);
       const started = performance.now();
       await client.query('vacuum analyze');
