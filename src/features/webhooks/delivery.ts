@@ -1,7 +1,10 @@
 // One webhook request: the payload of a change event, its HMAC-SHA256 signature, and the POST with a timeout.
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
 import type { ChangeEvent } from '../changes/schemas.ts';
-import { refusedTarget } from './targets.ts';
+import { guardedLookup, refusedTarget, type Resolver } from './targets.ts';
 
 export interface WebhookPayload {
   id: number;
@@ -32,38 +35,54 @@ export interface AttemptResult {
   durationMs: number;
 }
 
-/** POSTs one event; 2xx is success, anything else (including redirects, which are not followed) a failure. */
+/**
+ * POSTs one event; 2xx is success, anything else (including redirects, which are not followed) a failure. The socket
+ * connects only to an address checked at connect time (`guardedLookup`); an IP literal is checked before.
+ */
 export async function sendWebhook(hook: { id: string; url: string; secret: string }, event: ChangeEvent, timeoutMs: number,
-  allowPrivateTargets: boolean): Promise<AttemptResult> {
-  // Checked at every attempt too: a host may resolve elsewhere than when the webhook was registered.
-  const refused = await refusedTarget(hook.url, allowPrivateTargets);
-  if (refused) return { ok: false, statusCode: null, error: `Not delivered: ${refused}`, durationMs: 0 };
+  allowPrivateTargets: boolean, resolve?: Resolver): Promise<AttemptResult> {
+  const target = new URL(hook.url);
+  if (isIP(target.hostname.replace(/^\[|\]$/g, ''))) {
+    const refused = await refusedTarget(hook.url, allowPrivateTargets);
+    if (refused) return { ok: false, statusCode: null, error: `Not delivered: ${refused}`, durationMs: 0 };
+  }
   const body = JSON.stringify(payloadOf(event));
   const timestamp = String(Math.floor(Date.now() / 1000));
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(hook.url, {
-      method: 'POST',
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Kinship-Webhooks/1',
-        'kinship-webhook-id': hook.id,
-        'kinship-event-id': String(event.id),
-        'kinship-timestamp': timestamp,
-        'kinship-signature': signatureOf(hook.secret, timestamp, body),
-      },
-    });
-    await response.body?.cancel();
-    const ok = response.status >= 200 && response.status < 300;
-    return { ok, statusCode: response.status, error: ok ? null : `The receiver answered ${response.status}`, durationMs: elapsed() };
+    const status = await post(target, body, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'user-agent': 'Kinship-Webhooks/1',
+      'kinship-webhook-id': hook.id,
+      'kinship-event-id': String(event.id),
+      'kinship-timestamp': timestamp,
+      'kinship-signature': signatureOf(hook.secret, timestamp, body),
+    }, timeoutMs, guardedLookup(allowPrivateTargets, resolve));
+    const ok = status >= 200 && status < 300;
+    return { ok, statusCode: status, error: ok ? null : `The receiver answered ${status}`, durationMs: elapsed() };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const message = (error as Error).name === 'TimeoutError' ? `No answer within ${timeoutMs} ms`
-      : cause?.code ?? cause?.message ?? (error as Error).message;
-    return { ok: false, statusCode: null, error: String(message).slice(0, 500), durationMs: elapsed() };
+    const { code, message } = error as NodeJS.ErrnoException;
+    const text = code === 'EADDRREFUSED' ? `Not delivered: ${message}`
+      : code === 'ETIMEDOUT' ? `No answer within ${timeoutMs} ms` : code ?? message;
+    return { ok: false, statusCode: null, error: String(text).slice(0, 500), durationMs: elapsed() };
   }
+}
+
+/** One POST with node's http(s) client (so the socket uses `lookup`); resolves with the status, the body discarded. */
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, lookup: ReturnType<typeof guardedLookup>): Promise<number> {
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(url, { method: 'POST', headers, lookup, agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('error', reject);
+      response.on('close', () => { if (!response.complete) reject(Object.assign(new Error('The receiver closed the connection mid-answer'), { code: 'ECONNRESET' })); });
+    });
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+    request.on('close', () => clearTimeout(timer));
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -1,6 +1,7 @@
 // Where webhooks may deliver: public addresses only (unless allowed), so a subscription cannot reach internal services.
+import { lookup as lookupCallback, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const internal = new BlockList();
 for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
@@ -29,4 +30,31 @@ export async function refusedTarget(url: string, allowPrivate: boolean): Promise
   }
   const blocked = addresses.find(isInternal);
   return blocked ? `its host resolves to ${blocked}, a loopback, private or reserved address` : undefined;
+}
+
+/** The resolver a delivery connects with (node's `dns.lookup`; tests pass their own). */
+export type Resolver = (hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) => lookupCallback(hostname, options, callback);
+
+/**
+ * A `lookup` for the delivery's socket that refuses internal addresses at connect time: the address checked is the
+ * address connected to, so a host cannot pass a check and then resolve to an internal address for the connection
+ * (DNS rebinding). IP literals never reach a lookup: `refusedTarget` checks those.
+ */
+export function guardedLookup(allowPrivate: boolean, resolve: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...(options as LookupOneOptions), all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const blocked = allowPrivate ? undefined : addresses.find((a) => isInternal(a.address));
+      if (blocked || addresses.length === 0) {
+        const refused = Object.assign(new Error(blocked
+          ? `its host ${hostname} resolves to ${blocked.address}, a loopback, private or reserved address`
+          : `its host ${hostname} does not resolve`), { code: 'EADDRREFUSED' });
+        return callback(refused, '', 0);
+      }
+      if ((options as LookupAllOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      return callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
 }
