@@ -282,6 +282,58 @@ export interface ProgressEvents {
   visibility: Generated<Visibility>;
 }
 
+export interface ReportDistrictWeeks {
+  celebrationContacts: number;
+  celebrationEvents: number;
+  channelAppMessage: number;
+  channelEmail: number;
+  channelHomeVisit: number;
+  channelInPerson: number;
+  channelNoteHome: number;
+  channelOther: number;
+  channelPhone: number;
+  channelText: number;
+  channelVideo: number;
+  contacts: number;
+  directionInbound: number;
+  directionOutbound: number;
+  events: number;
+  familyInput: number;
+  followUpDone: number;
+  followUpDue: number;
+  goalsCreated: number;
+  goalsMet: number;
+  goalsMetWithGuardian: number;
+  goalsWithGuardian: number;
+  inLanguage: number;
+  kindCelebration: number;
+  kindMeasurement: number;
+  kindMilestone: number;
+  kindObservation: number;
+  kindSetback: number;
+  languageOrInterpreter: number;
+  purposeCelebration: number;
+  purposeConcern: number;
+  purposeInputRequest: number;
+  purposeOther: number;
+  purposePlan: number;
+  purposeStrength: number;
+  purposeUpdate: number;
+  settingHome: number;
+  settingSchool: number;
+  sharesAcknowledged: number;
+  sharesSent: number;
+  statusActive: number;
+  statusDiscontinued: number;
+  statusDraft: number;
+  statusMet: number;
+  statusPaused: number;
+  students: number;
+  studentsContacted: number;
+  week: string;
+  withInterpreter: number;
+}
+
 export interface ReportOpenFollowUps {
   day: string;
   due: string;
@@ -449,6 +501,11 @@ export interface ReportStudentWeeks {
   studentId: string;
   week: string;
   withInterpreter: number;
+}
+
+export interface ReportWeekMarks {
+  id: Generated<number>;
+  week: string;
 }
 
 export interface ResourceShares {
@@ -628,10 +685,12 @@ export interface DB {
   idempotencyKeys: IdempotencyKeys;
   orgs: Orgs;
   progressEvents: ProgressEvents;
+  reportDistrictWeeks: ReportDistrictWeeks;
   reportOpenFollowUps: ReportOpenFollowUps;
   reportStudentDays: ReportStudentDays;
   reportStudentMonths: ReportStudentMonths;
   reportStudentWeeks: ReportStudentWeeks;
+  reportWeekMarks: ReportWeekMarks;
   resourceShares: ResourceShares;
   staff: Staff;
   staffSchools: StaffSchools;

@@ -24,6 +24,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '20261126_0300_report-summaries': ['report_student_days', 'report_student_months'],
   '20261126_0400_change-feed-statement-triggers': [],
   '20261126_0500_report-rollups': ['report_open_follow_ups', 'report_student_weeks'],
+  '20261126_0600_report-district-weeks': ['report_district_weeks', 'report_week_marks'],
 };
 const ALL_TABLES = Object.values(TABLES_BY_MIGRATION).flat().sort();
 

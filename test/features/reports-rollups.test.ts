@@ -2,6 +2,9 @@
 import t from 'tap';
 import pg from 'pg';
 import { startSeededApp } from '../helpers/app.ts';
+import { sql } from 'kysely';
+import { createDatabase } from '../../src/db/database.ts';
+import { engagementRows } from '../../src/features/reports/engagement-sql.ts';
 import { periodSegments } from '../../src/features/reports/periods.ts';
 import { seedReportData } from './reports-fixtures.ts';
 
@@ -81,4 +84,48 @@ t.test('rollups follow every write', async (t) => {
     const oneSchool = await get(`from=2026-08-25&to=2026-10-20&schoolId=${target}`);
     t.equal(oneSchool[0].contacts.total, contactsOf(after, target), 'the schoolId filter agrees with the school group');
   });
+});
+
+t.test('district week rows answer exactly as the student rows do, after every write and a rebuild', async (t) => {
+  const { app, d, as, database } = await startSeededApp(t);
+  await seedReportData(database.url, d);
+  const { db } = createDatabase({ connectionString: database.url, poolMax: 2 });
+  t.teardown(() => db.destroy());
+  const admin = { role: 'district_admin', sub: 'admin@district', scopes: [], schoolIds: [] } as never;
+  // Wednesday to Thursday: partial weeks with records at both edges, three whole weeks between.
+  const period = { fromTs: '2026-09-02T00:00:00.000Z', toTsExclusive: '2026-10-02T00:00:00.000Z', groupBy: 'week' as const };
+  /** The report rows both ways, in one transaction (as the service reads them), and the district rows it left. */
+  const bothWays = () => db.transaction().execute(async (tx) => ({
+    cached: await engagementRows(tx, admin, period),
+    computed: await engagementRows(tx, admin, { ...period, districtWeeks: false }),
+  }));
+  const districtRows = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_district_weeks`.execute(db)).rows[0]!.n);
+  const marks = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_week_marks
+    where week >= '2026-09-07' and week < '2026-09-28'`.execute(db)).rows[0]!.n);
+
+  const first = await bothWays();
+  t.same(first.cached.map((row) => row.groupKey), ['2026-08-31', '2026-09-07', '2026-09-14', '2026-09-28'],
+    'both partial weeks and the whole ones; the week of Sep 21 has no records and no row');
+  t.same(first.cached, first.computed, 'after the fixtures');
+  t.equal(await districtRows(), 3, 'one row per whole week of the period, computed on first read');
+  t.equal(await marks(), 0, 'the read consumed the marks of the weeks it refreshed (marks outside the period wait for a read of theirs)');
+
+  await sql`update contact_logs set purpose = 'concern' where student_id = ${d.studentA} and occurred_at < '2026-09-20'`.execute(db);
+  await sql`delete from progress_events where student_id = ${d.studentB}`.execute(db);
+  await sql`insert into contact_logs (student_id, author_id, occurred_at, purpose, channel, direction, summary)
+    select ${d.studentB}, ${d.teacherB}, '2026-09-01T00:00:00Z'::timestamptz + i * interval '13 hours', 'strength', 'phone', 'outbound', 'bulk'
+    from generate_series(1, 80) i`.execute(db);
+  t.ok(await marks() > 0, 'writes mark the weeks they change');
+  const second = await bothWays();
+  t.same(second.cached, second.computed, 'after updates, deletes and a bulk insert');
+  t.notSame(second.cached, first.cached, 'and the writes show');
+
+  await sql`select report_summaries_rebuild()`.execute(db);
+  t.equal(await districtRows(), 0, 'a rebuild clears the district rows');
+  const third = await bothWays();
+  t.same(third.cached, third.computed, 'after a rebuild');
+
+  const response = await app.inject({ url: '/v1/reports/engagement?from=2026-09-02&to=2026-10-01&groupBy=week', headers: as.districtAdmin });
+  t.equal(response.statusCode, 200);
+  t.same(response.json().data.map((row: { groupKey: string }) => row.groupKey), third.cached.map((row) => row.groupKey));
 });

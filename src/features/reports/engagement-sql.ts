@@ -15,6 +15,8 @@ export interface EngagementSqlInput {
   classId?: string;
   staffId?: string;
   grade?: string;
+  /** false: compute a district week report from the student rows instead of report_district_weeks (tests compare both). */
+  districtWeeks?: boolean;
 }
 
 /** One aggregated row per group, snake_case columns as written below (camelCased on the way out). */
@@ -96,7 +98,9 @@ export function engagementQuery(db: Executor, principal: Principal, input: Engag
   const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byRow && staffId === undefined);
   const rows = (columns: string) => periodRows(segments, groupBy, staffId, narrow, columns);
   const overdue = periodOverdue(segments, groupBy, staffId, narrow);
-  const t = byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows);
+  const t = usesDistrictWeeks(principal, input)
+    ? districtWeekGroups(segments, periodRows(periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), true), undefined, undefined, false, 'r.first_contact_at, r.first_strength_at'))
+    : byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows);
   return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
 ids as materialized (select distinct student_id from sc),
@@ -168,7 +172,47 @@ function periodOverdue(segments: Segment[], groupBy: GroupBy | undefined, staffI
   return narrow ? sql`select x.* from ids cross join lateral (${select} and r.student_id = ids.student_id offset 0) x` : select;
 }
 
+/**
+ * The district-wide week report (a caller who sees every student, no filter) reads report_district_weeks for its whole
+ * weeks: one row per week over every student, kept by migrations/20261126_0600_report-district-weeks.ts.
+ */
+function usesDistrictWeeks(principal: Principal, input: EngagementSqlInput): boolean {
+  return input.groupBy === 'week' && !isNarrow(principal, input) && input.staffId === undefined && input.districtWeeks !== false;
+}
+
+/**
+ * Week groups over every student: whole weeks from the district rows (students, students contacted and the sums, as
+ * the per-student steps would give them), the partial weeks at the period's edges from the day rows, and first contacts
+ * from one narrow per-student step over the whole period (months allowed), counted in the week they fall in.
+ */
+function districtWeekGroups(segments: Segment[], firstContactRows: RawBuilder<unknown>): RawBuilder<unknown> {
+  const weeks = segments.filter((segment) => segment.unit === 'week');
+  const days = segments.filter((segment) => segment.unit === 'day');
+  const counts = sql.raw(COUNTS.map((c) => `x.${c}`).join(', '));
+  const parts = [
+    ...weeks.map(({ from, to }) => sql`select x.week as rk, x.students, x.students_contacted, ${counts} from report_district_weeks x
+      where x.week >= ${from}::date and x.week < ${to}::date and x.students > 0`),
+    ...(days.length === 0 ? [] : [sql`select x.rk, count(distinct x.student_id)::int, (count(distinct x.student_id) filter (where x.contacts > 0))::int,
+      ${sql.raw(COUNTS.map((c) => `sum(x.${c})::int`).join(', '))}
+      from (${periodRows(days, 'week', undefined, false, ALL_COLUMNS)}) x group by x.rk`]),
+  ];
+  return sql`select ${sql.raw(rowKeyText('week', 'c.rk'))} as g, c.students, ${sql.raw(COUNTS.map((c) => `c.${c}`).join(', '))},
+    c.students_contacted, coalesce(fc.n, 0) as first_contact_strength
+  from (${sql.join(parts, sql` union all `)}) c
+  left join (
+    select (date_trunc('week', s.first_at at time zone 'UTC'))::date as rk, count(*)::int as n
+    from (select r.student_id, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at from (${firstContactRows}) r group by r.student_id) s
+    where s.first_strength_at = s.first_at group by 1
+  ) fc on fc.rk = c.rk`;
+}
+
 export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
+  if (usesDistrictWeeks(principal, input)) {
+    const segments = periodSegments(input.fromTs.slice(0, 10), input.toTsExclusive.slice(0, 10), false);
+    for (const { from, to } of segments.filter((segment) => segment.unit === 'week')) {
+      await sql`select report_district_weeks_refresh(${from}::date, ${to}::date)`.execute(db);
+    }
+  }
   const result = await engagementQuery(db, principal, input).execute(db);
   return result.rows;
 }
