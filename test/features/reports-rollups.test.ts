@@ -98,6 +98,8 @@ t.test('district week rows answer exactly as the student rows do, after every wr
   const bothWays = () => db.transaction().execute(async (tx) => ({
     cached: await engagementRows(tx, admin, period),
     computed: await engagementRows(tx, admin, { ...period, districtWeeks: false }),
+    total: await engagementRows(tx, admin, { ...period, groupBy: undefined }),
+    totalComputed: await engagementRows(tx, admin, { ...period, groupBy: undefined, districtWeeks: false }),
   }));
   const districtRows = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_district_weeks`.execute(db)).rows[0]!.n);
   const marks = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_week_marks
@@ -107,6 +109,8 @@ t.test('district week rows answer exactly as the student rows do, after every wr
   t.same(first.cached.map((row) => row.groupKey), ['2026-08-31', '2026-09-07', '2026-09-14', '2026-09-28'],
     'both partial weeks and the whole ones; the week of Sep 21 has no records and no row');
   t.same(first.cached, first.computed, 'after the fixtures');
+  t.same(first.total, first.totalComputed, 'the one-row report too');
+  t.equal(first.total.length, 1);
   t.equal(await districtRows(), 3, 'one row per whole week of the period, computed on first read');
   t.equal(await marks(), 0, 'the read consumed the marks of the weeks it refreshed (marks outside the period wait for a read of theirs)');
 
@@ -118,12 +122,17 @@ t.test('district week rows answer exactly as the student rows do, after every wr
   t.ok(await marks() > 0, 'writes mark the weeks they change');
   const second = await bothWays();
   t.same(second.cached, second.computed, 'after updates, deletes and a bulk insert');
+  t.same(second.total, second.totalComputed, 'the one-row report too');
   t.notSame(second.cached, first.cached, 'and the writes show');
 
   await sql`select report_summaries_rebuild()`.execute(db);
   t.equal(await districtRows(), 0, 'a rebuild clears the district rows');
   const third = await bothWays();
   t.same(third.cached, third.computed, 'after a rebuild');
+  t.same(third.total, third.totalComputed, 'the one-row report too');
+  const empty = await db.transaction().execute(async (tx) => engagementRows(tx, admin,
+    { fromTs: '2020-01-01T00:00:00.000Z', toTsExclusive: '2020-03-01T00:00:00.000Z' }));
+  t.same(empty, [], 'no row for a period without records, as before (the service adds the zero row)');
 
   const response = await app.inject({ url: '/v1/reports/engagement?from=2026-09-02&to=2026-10-01&groupBy=week', headers: as.districtAdmin });
   t.equal(response.statusCode, 200);

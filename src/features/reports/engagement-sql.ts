@@ -98,9 +98,11 @@ export function engagementQuery(db: Executor, principal: Principal, input: Engag
   const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byRow && staffId === undefined);
   const rows = (columns: string) => periodRows(segments, groupBy, staffId, narrow, columns);
   const overdue = periodOverdue(segments, groupBy, staffId, narrow);
-  const t = usesDistrictWeeks(principal, input)
-    ? districtWeekGroups(segments, periodRows(periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), true), undefined, undefined, false, 'r.first_contact_at, r.first_strength_at'))
-    : byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows);
+  // Per student over the whole period (months allowed): who had records, was contacted, and how their first contact went.
+  const studentRows = () => periodRows(periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), true), undefined, undefined, false,
+    'r.contacts, r.first_contact_at, r.first_strength_at');
+  const t = !usesDistrictWeeks(principal, input) ? (byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows))
+    : groupBy === 'week' ? districtWeekGroups(segments, studentRows()) : districtTotal(periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), false), studentRows());
   return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
 ids as materialized (select distinct student_id from sc),
@@ -173,11 +175,34 @@ function periodOverdue(segments: Segment[], groupBy: GroupBy | undefined, staffI
 }
 
 /**
- * The district-wide week report (a caller who sees every student, no filter) reads report_district_weeks for its whole
- * weeks: one row per week over every student, kept by migrations/20261126_0600_report-district-weeks.ts.
+ * The district-wide report, by week or in one row (a caller who sees every student, no filter), reads
+ * report_district_weeks for its whole weeks: one row per week over every student, kept by
+ * migrations/20261126_0600_report-district-weeks.ts.
  */
 function usesDistrictWeeks(principal: Principal, input: EngagementSqlInput): boolean {
-  return input.groupBy === 'week' && !isNarrow(principal, input) && input.staffId === undefined && input.districtWeeks !== false;
+  return (input.groupBy === 'week' || input.groupBy === undefined) && !isNarrow(principal, input) && input.staffId === undefined
+    && input.districtWeeks !== false;
+}
+
+/**
+ * The one-row district report: the sums from the district rows of the whole weeks and the day rows of the edges; the
+ * students, students contacted and first contacts from a narrow per-student step (three aggregates, not ~45). No row
+ * when no student has a record, as the per-student form gives.
+ */
+function districtTotal(segments: Segment[], studentRows: RawBuilder<unknown>): RawBuilder<unknown> {
+  const columns = sql.raw(COUNTS.map((c) => `x.${c}`).join(', '));
+  const parts = segments.map(({ unit, from, to }) => unit === 'week'
+    ? sql`select ${columns} from report_district_weeks x where x.week >= ${from}::date and x.week < ${to}::date`
+    : sql`select ${columns} from report_student_days x where x.day >= ${from}::date and x.day < ${to}::date`);
+  return sql`select ''::text as g, p.students, ${sql.raw(COUNTS.map((c) => `s.${c}`).join(', '))}, p.students_contacted, p.first_contact_strength
+  from (
+    select count(*)::int as students, (count(*) filter (where x.contacts > 0))::int as students_contacted,
+      (count(*) filter (where x.first_strength_at = x.first_at))::int as first_contact_strength
+    from (select r.student_id, sum(r.contacts) as contacts, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
+      from (${studentRows}) r group by r.student_id) x
+  ) p
+  cross join (select ${sql.raw(COUNTS.map((c) => `coalesce(sum(y.${c}), 0)::int as ${c}`).join(', '))} from (${sql.join(parts, sql` union all `)}) y) s
+  where p.students > 0`;
 }
 
 /**
