@@ -88,11 +88,31 @@ export async function up(db: Kysely<any>): Promise<void> {
         group by s.week;
       delete from report_week_marks m where m.id = any(seen);
     end $fn$;
+
+    -- Run every few minutes by the app: refreshes the computed weeks that writes marked, so marks never pile up and
+    -- reports find their weeks fresh. Marks of weeks never computed are dropped: their first read computes them whole.
+    create function report_district_weeks_upkeep() returns integer language plpgsql as $fn$
+    declare
+      marked date;
+      refreshed integer := 0;
+    begin
+      if not exists (select 1 from report_week_marks) then
+        return 0;
+      end if;
+      perform pg_advisory_xact_lock(${REFRESH_LOCK});
+      delete from report_week_marks m where not exists (select 1 from report_district_weeks d where d.week = m.week);
+      for marked in select distinct m.week from report_week_marks m order by 1 loop
+        perform report_district_weeks_refresh(marked, marked + 7);
+        refreshed := refreshed + 1;
+      end loop;
+      return refreshed;
+    end $fn$;
   `).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql.raw(`
+    drop function report_district_weeks_upkeep();
     drop function report_district_weeks_refresh(date, date);
     drop trigger report_student_weeks_mark_truncate on report_student_weeks;
     drop trigger report_student_weeks_mark_delete on report_student_weeks;

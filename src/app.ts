@@ -30,6 +30,7 @@ import { reportRoutes } from './features/reports/routes.ts';
 import { changeRoutes } from './features/changes/routes.ts';
 import { webhookRoutes } from './features/webhooks/routes.ts';
 import { webhookWorkerPlugin } from './features/webhooks/worker-plugin.ts';
+import { reportUpkeepPlugin } from './features/reports/upkeep-plugin.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
 import { classRoutes } from './features/classes/routes.ts';
 import { staffRoutes } from './features/staff/routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(contactLogRoutes);
   await app.register(rosterSyncRoutes);
   await app.register(reportRoutes);
+  await app.register(reportUpkeepPlugin);
   await app.register(changeRoutes);
   await app.register(webhookRoutes);
   await app.register(webhookWorkerPlugin);

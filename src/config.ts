@@ -52,6 +52,8 @@ export interface Config {
     /** Report cells covering fewer distinct students are withheld: for staff tokens, and for integration tokens. */
     minCellSizeStaff: number;
     minCellSizeIntegration: number;
+    /** How often the district week rows are brought up to date with the weeks writes marked (0: never, reads still do). */
+    upkeepIntervalMs: number;
   };
   /** How live-update events travel: in-process (one instance) or PostgreSQL LISTEN/NOTIFY (several instances). */
   eventBus: 'memory' | 'postgres';
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     reports: {
       minCellSizeStaff: readInt(env, 'REPORTS_MIN_CELL_SIZE_STAFF', 0, 0, 1000),
       minCellSizeIntegration: readInt(env, 'REPORTS_MIN_CELL_SIZE_INTEGRATION', 10, 0, 1000),
+      upkeepIntervalMs: readInt(env, 'REPORTS_UPKEEP_INTERVAL_MS', 300_000, 0, 86_400_000),
     },
     eventBus: readEnum(env, 'EVENT_BUS', ['memory', 'postgres'] as const, 'memory'),
     roster: {

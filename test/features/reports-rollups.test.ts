@@ -120,6 +120,10 @@ t.test('district week rows answer exactly as the student rows do, after every wr
     select ${d.studentB}, ${d.teacherB}, '2026-09-01T00:00:00Z'::timestamptz + i * interval '13 hours', 'strength', 'phone', 'outbound', 'bulk'
     from generate_series(1, 80) i`.execute(db);
   t.ok(await marks() > 0, 'writes mark the weeks they change');
+  const refreshed = Number((await sql<{ n: number }>`select report_district_weeks_upkeep() as n`.execute(db)).rows[0]!.n);
+  t.ok(refreshed > 0, `the upkeep refreshed ${refreshed} marked weeks`);
+  t.equal(Number((await sql<{ n: number }>`select count(*)::int as n from report_week_marks`.execute(db)).rows[0]!.n), 0,
+    'and left no mark: marks of weeks never computed are dropped, the others consumed');
   const second = await bothWays();
   t.same(second.cached, second.computed, 'after updates, deletes and a bulk insert');
   t.same(second.total, second.totalComputed, 'the one-row report too');
@@ -137,4 +141,20 @@ t.test('district week rows answer exactly as the student rows do, after every wr
   const response = await app.inject({ url: '/v1/reports/engagement?from=2026-09-02&to=2026-10-01&groupBy=week', headers: as.districtAdmin });
   t.equal(response.statusCode, 200);
   t.same(response.json().data.map((row: { groupKey: string }) => row.groupKey), third.cached.map((row) => row.groupKey));
+});
+
+t.test('the app runs the upkeep on its own, so marks do not pile up between reports', async (t) => {
+  const { d, database } = await startSeededApp(t, { config: { reports: { minCellSizeStaff: 0, minCellSizeIntegration: 10, upkeepIntervalMs: 50 } } });
+  await seedReportData(database.url, d);
+  const { db } = createDatabase({ connectionString: database.url, poolMax: 1 });
+  t.teardown(() => db.destroy());
+  await sql`select report_district_weeks_refresh('2026-08-31', '2026-10-05')`.execute(db);
+  const pending = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_week_marks`.execute(db)).rows[0]!.n);
+  const contacts = async () => Number((await sql<{ n: number }>`select contacts as n from report_district_weeks where week = '2026-09-14'`.execute(db)).rows[0]!.n);
+  const before = await contacts();
+  await sql`insert into contact_logs (student_id, author_id, occurred_at, purpose, channel, direction, summary)
+    values (${d.studentA}, ${d.teacherA}, '2026-09-16T10:00:00Z', 'strength', 'phone', 'outbound', 'later')`.execute(db);
+  for (let i = 0; i < 100 && (await pending()) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(await pending(), 0, 'the marks were consumed without a report');
+  t.equal(await contacts(), before + 1, 'and the week row counts the new contact');
 });
