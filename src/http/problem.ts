@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type ErrorCode, type FieldError } from './errors.ts';
+import { NO_NUL_PATTERN } from './schemas.ts';
 
 export interface Problem {
   type: string;
@@ -43,6 +44,9 @@ export function appErrorFromPg(error: PgError): AppError | undefined {
     case '23514':
     case '23502':
       return new AppError(422, 'KINSHIP_UNPROCESSABLE', 'Request breaks a rule', `A value breaks a data rule${where}`);
+    case '22021':
+    case '22P05':
+      return new AppError(400, 'KINSHIP_VALIDATION', 'Invalid request', 'A text value holds a character that cannot be stored (such as NUL)');
     case '22P02':
     case '22007':
     case '22008':
@@ -75,7 +79,9 @@ function fromValidation(error: FastifyError): FieldError[] {
     const missing = v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : '';
     const extra = v.keyword === 'additionalProperties'
       ? `/${String((v.params as { additionalProperty?: string }).additionalProperty)}` : '';
-    const message = v.keyword === 'additionalProperties' ? 'is not an allowed field' : (v.message ?? 'is invalid');
+    const message = v.keyword === 'additionalProperties' ? 'is not an allowed field'
+      : v.keyword === 'pattern' && (v.params as { pattern?: string }).pattern === NO_NUL_PATTERN ? 'must not contain NUL characters'
+        : (v.message ?? 'is invalid');
     return { path: `/${context}${v.instancePath}${missing}${extra}`, message };
   });
 }

@@ -13,8 +13,11 @@ export const LanguageTag = () => Type.String({
   maxLength: 35,
   description: 'BCP 47 language tag, e.g. es, zh-Hant, pt-BR',
 });
+/** Text PostgreSQL can store: no NUL character (it would fail in the database, not here). */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
 export const Text = (maxLength: number, options: { minLength?: number; description?: string } = {}) =>
-  Type.String({ maxLength, ...options });
+  Type.String({ maxLength, pattern: NO_NUL_PATTERN, ...options });
 
 export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
