@@ -98,11 +98,8 @@ export function engagementQuery(db: Executor, principal: Principal, input: Engag
   const segments = periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), !byRow && staffId === undefined);
   const rows = (columns: string) => periodRows(segments, groupBy, staffId, narrow, columns);
   const overdue = periodOverdue(segments, groupBy, staffId, narrow);
-  // Per student over the whole period (months allowed): who had records, was contacted, and how their first contact went.
-  const studentRows = () => periodRows(periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), true), undefined, undefined, false,
-    'r.contacts, r.first_contact_at, r.first_strength_at');
-  const t = !usesDistrictWeeks(principal, input) ? (byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows))
-    : groupBy === 'week' ? districtWeekGroups(segments, studentRows()) : districtTotal(periodSegments(fromTs.slice(0, 10), toTs.slice(0, 10), false), studentRows());
+  const t = usesDistrictWeeks(principal, input) ? districtGroups(groupBy, fromTs.slice(0, 10), toTs.slice(0, 10))
+    : byRow ? rowKeyedGroups(groupBy, rows) : studentKeyedGroups(groupBy, rows);
   return sql<EngagementSqlRow>`
 with sc as materialized (${scope}),
 ids as materialized (select distinct student_id from sc),
@@ -182,6 +179,14 @@ function periodOverdue(segments: Segment[], groupBy: GroupBy | undefined, staffI
 function usesDistrictWeeks(principal: Principal, input: EngagementSqlInput): boolean {
   return (input.groupBy === 'week' || input.groupBy === undefined) && !isNarrow(principal, input) && input.staffId === undefined
     && input.districtWeeks !== false;
+}
+
+/** The district week or one-row report over [from, to): whole weeks from the district rows, the edges from day rows. */
+function districtGroups(groupBy: GroupBy | undefined, from: string, to: string): RawBuilder<unknown> {
+  const weeksAndDays = periodSegments(from, to, false);
+  // Per student over the whole period (months allowed): who had records, was contacted, and how their first contact went.
+  const perStudent = periodRows(periodSegments(from, to, true), undefined, undefined, false, 'r.contacts, r.first_contact_at, r.first_strength_at');
+  return groupBy === 'week' ? districtWeekGroups(weeksAndDays, perStudent) : districtTotal(weeksAndDays, perStudent);
 }
 
 /**
