@@ -4,7 +4,7 @@ import pg from 'pg';
 import { startSeededApp } from '../helpers/app.ts';
 import { sql } from 'kysely';
 import { createDatabase } from '../../src/db/database.ts';
-import { engagementRows } from '../../src/features/reports/engagement-sql.ts';
+import { engagementRows, refreshDistrictWeeks } from '../../src/features/reports/engagement-sql.ts';
 import { periodSegments } from '../../src/features/reports/periods.ts';
 import { seedReportData } from './reports-fixtures.ts';
 
@@ -94,13 +94,17 @@ t.test('district week rows answer exactly as the student rows do, after every wr
   const admin = { role: 'district_admin', sub: 'admin@district', scopes: [], schoolIds: [] } as never;
   // Wednesday to Thursday: partial weeks with records at both edges, three whole weeks between.
   const period = { fromTs: '2026-09-02T00:00:00.000Z', toTsExclusive: '2026-10-02T00:00:00.000Z', groupBy: 'week' as const };
-  /** The report rows both ways, in one transaction (as the service reads them), and the district rows it left. */
-  const bothWays = () => db.transaction().execute(async (tx) => ({
-    cached: await engagementRows(tx, admin, period),
-    computed: await engagementRows(tx, admin, { ...period, districtWeeks: false }),
-    total: await engagementRows(tx, admin, { ...period, groupBy: undefined }),
-    totalComputed: await engagementRows(tx, admin, { ...period, groupBy: undefined, districtWeeks: false }),
-  }));
+  /** The report rows both ways, in one transaction after the refresh (as the service reads them). */
+  const bothWays = async () => {
+    await refreshDistrictWeeks(db, admin, period);
+    await refreshDistrictWeeks(db, admin, { ...period, groupBy: undefined });
+    return db.transaction().execute(async (tx) => ({
+      cached: await engagementRows(tx, admin, period),
+      computed: await engagementRows(tx, admin, { ...period, districtWeeks: false }),
+      total: await engagementRows(tx, admin, { ...period, groupBy: undefined }),
+      totalComputed: await engagementRows(tx, admin, { ...period, groupBy: undefined, districtWeeks: false }),
+    }));
+  };
   const districtRows = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_district_weeks`.execute(db)).rows[0]!.n);
   const marks = async () => Number((await sql<{ n: number }>`select count(*)::int as n from report_week_marks
     where week >= '2026-09-07' and week < '2026-09-28'`.execute(db)).rows[0]!.n);

@@ -236,13 +236,19 @@ function districtWeekGroups(segments: Segment[], firstContactRows: RawBuilder<un
   ) fc on fc.rk = c.rk`;
 }
 
-export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
-  if (usesDistrictWeeks(principal, input)) {
-    const segments = periodSegments(input.fromTs.slice(0, 10), input.toTsExclusive.slice(0, 10), false);
-    for (const { from, to } of segments.filter((segment) => segment.unit === 'week')) {
-      await sql`select report_district_weeks_refresh(${from}::date, ${to}::date)`.execute(db);
-    }
+/**
+ * Brings the district week rows a report will read up to date (nothing to do for other reports). Called before the
+ * report's transaction, in a short one of its own, so the refresh's lock is not held while the report runs.
+ */
+export async function refreshDistrictWeeks(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<void> {
+  if (!usesDistrictWeeks(principal, input)) return;
+  const segments = periodSegments(input.fromTs.slice(0, 10), input.toTsExclusive.slice(0, 10), false);
+  for (const { from, to } of segments.filter((segment) => segment.unit === 'week')) {
+    await sql`select report_district_weeks_refresh(${from}::date, ${to}::date)`.execute(db);
   }
+}
+
+export async function engagementRows(db: Executor, principal: Principal, input: EngagementSqlInput): Promise<EngagementSqlRow[]> {
   const result = await engagementQuery(db, principal, input).execute(db);
   return result.rows;
 }

@@ -4,7 +4,7 @@ import { audit } from '../../auth/audit.ts';
 import { inTransaction, type ServiceContext } from '../../http/context.ts';
 import { ValidationError } from '../../http/errors.ts';
 import { assertMayReport, effectiveMinCellSize, type ReportSettings } from './access.ts';
-import { engagementRows, type EngagementSqlRow } from './engagement-sql.ts';
+import { engagementRows, refreshDistrictWeeks, type EngagementSqlRow } from './engagement-sql.ts';
 import type { EngagementQuery, EngagementReport, EngagementRow } from './schemas.ts';
 
 const MAX_PERIOD_DAYS = 400;
@@ -100,9 +100,11 @@ export async function engagementReport(ctx: ServiceContext, settings: ReportSett
   assertMayReport(ctx.principal);
   const { fromTs, toTsExclusive } = periodBounds(query.from, query.to);
   const minCellSize = effectiveMinCellSize(ctx.principal, settings, query.minCellSize);
+  const input = { ...query, fromTs, toTsExclusive };
+  await refreshDistrictWeeks(ctx.db, ctx.principal, input);
   const rows = await inTransaction(ctx, async (tx) => {
     await tuneForAggregates(tx);
-    const result = await engagementRows(tx.db, tx.principal, { ...query, fromTs, toTsExclusive });
+    const result = await engagementRows(tx.db, tx.principal, input);
     await audit(tx, [{ action: 'read', recordType: 'report:engagement', recordId: null, studentId: null }]);
     return result;
   });

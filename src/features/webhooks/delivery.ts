@@ -2,9 +2,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import type { ChangeEvent } from '../changes/schemas.ts';
-import { guardedLookup, refusedTarget, type Resolver } from './targets.ts';
+import { guardedLookup, refusedLiteral, type Resolver } from './targets.ts';
 
 export interface WebhookPayload {
   id: number;
@@ -41,17 +41,14 @@ export interface AttemptResult {
  */
 export async function sendWebhook(hook: { id: string; url: string; secret: string }, event: ChangeEvent, timeoutMs: number,
   allowPrivateTargets: boolean, resolve?: Resolver): Promise<AttemptResult> {
-  const target = new URL(hook.url);
-  if (isIP(target.hostname.replace(/^\[|\]$/g, ''))) {
-    const refused = await refusedTarget(hook.url, allowPrivateTargets);
-    if (refused) return { ok: false, statusCode: null, error: `Not delivered: ${refused}`, durationMs: 0 };
-  }
+  const refused = refusedLiteral(hook.url, allowPrivateTargets);
+  if (refused) return { ok: false, statusCode: null, error: `Not delivered: ${refused}`, durationMs: 0 };
   const body = JSON.stringify(payloadOf(event));
   const timestamp = String(Math.floor(Date.now() / 1000));
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const status = await post(target, body, {
+    const status = await post(new URL(hook.url), body, {
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(body)),
       'user-agent': 'Kinship-Webhooks/1',
@@ -71,7 +68,7 @@ export async function sendWebhook(hook: { id: string; url: string; secret: strin
 }
 
 /** One POST with node's http(s) client (so the socket uses `lookup`); resolves with the status, the body discarded. */
-function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, lookup: ReturnType<typeof guardedLookup>): Promise<number> {
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, lookup: LookupFunction): Promise<number> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.request(url, { method: 'POST', headers, lookup, agent: false }, (response) => {

@@ -18,18 +18,32 @@ function isInternal(address: string): boolean {
   return internal.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
 
+/** Why a host with these addresses may not receive webhooks (no address, or an internal one), or undefined. */
+function refusal(host: string, addresses: string[]): string | undefined {
+  if (addresses.length === 0) return `its host ${host} does not resolve`;
+  const blocked = addresses.find(isInternal);
+  if (blocked === undefined) return undefined;
+  return `${blocked === host ? `its address ${host} is` : `its host ${host} resolves to ${blocked},`} a loopback, private or reserved address`;
+}
+
+const hostOf = (url: string) => new URL(url).hostname.replace(/^\[|\]$/g, '');
+
+/** For a URL whose host is an IP literal (a connection makes no lookup for it): why it is refused, or undefined. */
+export function refusedLiteral(url: string, allowPrivate: boolean): string | undefined {
+  const host = hostOf(url);
+  return !allowPrivate && isIP(host) ? refusal(host, [host]) : undefined;
+}
+
 /** Why a URL may not receive webhooks, or undefined when it may (every address its host resolves to is public). */
 export async function refusedTarget(url: string, allowPrivate: boolean): Promise<string | undefined> {
   if (allowPrivate) return undefined;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
+  const host = hostOf(url);
+  if (isIP(host)) return refusal(host, [host]);
   try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    return refusal(host, (await lookup(host, { all: true, verbatim: true })).map((a) => a.address));
   } catch {
-    return `its host ${host} does not resolve`;
+    return refusal(host, []);
   }
-  const blocked = addresses.find(isInternal);
-  return blocked ? `its host resolves to ${blocked}, a loopback, private or reserved address` : undefined;
 }
 
 /** The resolver a delivery connects with (node's `dns.lookup`; tests pass their own). */
@@ -40,19 +54,14 @@ const systemResolver: Resolver = (hostname, options, callback) => lookupCallback
 /**
  * A `lookup` for the delivery's socket that refuses internal addresses at connect time: the address checked is the
  * address connected to, so a host cannot pass a check and then resolve to an internal address for the connection
- * (DNS rebinding). IP literals never reach a lookup: `refusedTarget` checks those.
+ * (DNS rebinding). IP literals never reach a lookup: `refusedLiteral` checks those.
  */
 export function guardedLookup(allowPrivate: boolean, resolve: Resolver = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, { ...(options as LookupOneOptions), all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const blocked = allowPrivate ? undefined : addresses.find((a) => isInternal(a.address));
-      if (blocked || addresses.length === 0) {
-        const refused = Object.assign(new Error(blocked
-          ? `its host ${hostname} resolves to ${blocked.address}, a loopback, private or reserved address`
-          : `its host ${hostname} does not resolve`), { code: 'EADDRREFUSED' });
-        return callback(refused, '', 0);
-      }
+      const refused = allowPrivate && addresses.length > 0 ? undefined : refusal(hostname, addresses.map((a) => a.address));
+      if (refused) return callback(Object.assign(new Error(refused), { code: 'EADDRREFUSED' }), '', 0);
       if ((options as LookupAllOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       return callback(null, addresses[0]!.address, addresses[0]!.family);
     });
