@@ -88,19 +88,35 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   return {
     name,
     url: urlForDatabase(name),
-    drop: () => withAdmin(async (client) => {
-      await client.query(`drop database if exists ${name} with (force)`);
-    }),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Drops one test database. On a loaded machine a terminated session can outlive the 5 s PostgreSQL gives it, and the
+ * drop then fails with "being accessed by other users": retry, then leave it to the run's final clean-up
+ * (dropRunDatabases, which retries it again) rather than fail a test file whose assertions all passed.
+ */
+async function dropDatabase(name: string, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (error) {
+      if (attempt >= attempts) {
+        process.stderr.write(`could not drop test database ${name}: ${(error as Error).message}\n`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 /** Drops every database this run created (its template included). */
 export async function dropRunDatabases(): Promise<number> {
   if (runPrefix() === TEST_DB_PREFIX) return 0;
-  return withAdmin(async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      `select datname from pg_database where starts_with(datname, $1)`, [runPrefix()]);
-    for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
-    return rows.length;
-  });
+  const { rows } = await withAdmin((client) => client.query<{ datname: string }>(
+    `select datname from pg_database where starts_with(datname, $1)`, [runPrefix()]));
+  for (const { datname } of rows) await dropDatabase(datname);
+  return rows.length;
 }
