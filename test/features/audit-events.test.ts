@@ -76,3 +76,38 @@ t.test('read audits of concurrent requests share inserts, and each response wait
   const after = await app.inject({ url: `/v1/students/${d.studentA}`, headers: as.teacherA });
   t.equal(after.statusCode, 200, 'the writer carries on after a failed insert');
 });
+
+t.test('rows batched from concurrent requests of several actors and record types match those of the same requests one by one', async (t) => {
+  const { app, d, as, database } = await startSeededApp(t);
+  const board = `{ student(id: "${d.studentA}") { id guardians { guardian { id } } contactLogs(first: 5) { nodes { id } } goals(first: 5) { nodes { id } } } }`;
+  const requests = [
+    { who: as.teacherA, url: `/v1/students/${d.studentA}` },
+    { who: as.teacherA, url: '/v1/students?limit=50' },
+    { who: as.schoolAdminA, url: `/v1/guardians?limit=50` },
+    { who: as.guardianA, url: `/v1/students/${d.studentA}/guardians` },
+    { who: as.teacherA, url: '/graphql', body: { query: board } },
+    { who: as.schoolAdminA, url: '/graphql', body: { query: board } },
+  ];
+  const send = (i: number, tag: string) => {
+    const r = requests[i]!;
+    return app.inject({ method: r.body ? 'POST' : 'GET', url: r.url, payload: r.body, headers: { ...r.who, 'x-request-id': `${tag}-${i}` } });
+  };
+  for (let i = 0; i < requests.length; i++) t.equal((await send(i, 'one')).statusCode, 200, `request ${i} alone`);
+  const together = await Promise.all(Array.from({ length: 3 }, () => requests.map((_, i) => send(i, 'batch'))).flat());
+  t.same(new Set(together.map((r) => r.statusCode)), new Set([200]));
+
+  const sql = new pg.Pool({ connectionString: database.url, max: 1 });
+  t.teardown(() => sql.end());
+  const { rows } = await sql.query<{ request_id: string; row: string }>(`select request_id,
+      concat_ws('|', actor_id, actor_role, action, record_type, coalesce(record_id::text, '-'), coalesce(student_id::text, '-')) as row
+    from audit_events where request_id like 'one-%' or request_id like 'batch-%' order by id`);
+  const rowsOf = (requestId: string) => rows.filter((r) => r.request_id === requestId).map((r) => r.row).sort();
+  const kinds = new Set(rows.map((r) => r.row.split('|')[3]));
+  t.ok(kinds.size >= 3, `several record types audited: ${[...kinds].join(', ')}`);
+  t.ok(rows.some((r) => r.row.endsWith('|-')), 'some rows have no student');
+  for (let i = 0; i < requests.length; i++) {
+    const alone = rowsOf(`one-${i}`);
+    t.ok(alone.length > 0, `request ${i} left rows`);
+    t.same(rowsOf(`batch-${i}`), [...alone, ...alone, ...alone].sort(), `request ${i}: the same rows when batched with the others`);
+  }
+});
