@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import mercurius, { type IResolvers, type MercuriusContext, type MercuriusLoaders } from 'mercurius';
+import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
 import { buildSchema, GraphQLError, GraphQLScalarType, validate } from 'graphql';
 import type { Principal } from '../auth/principal.ts';
 import { principalFromToken } from '../auth/authenticate.ts';
@@ -12,6 +12,7 @@ import type { Database } from '../db/database.ts';
 import { toAppError } from '../http/problem.ts';
 import type { ServiceContext } from '../http/context.ts';
 import { costLimitRule } from './cost.ts';
+import { loaderResolvers, type Loaders } from './loaders.ts';
 import { scalarResolvers } from './scalars.ts';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema', import.meta.url));
@@ -77,7 +78,7 @@ export function toGraphQLError(error: GraphQLError): GraphQLError {
 
 export interface GraphQLFeature {
   resolvers?: IResolvers;
-  loaders?: MercuriusLoaders;
+  loaders?: Loaders;
 }
 
 function merge<T extends Record<string, unknown>>(parts: Array<T | undefined>): T {
@@ -94,13 +95,12 @@ export const graphqlPlugin = fp(async (app: FastifyInstance, opts: { features: G
   const sdl = buildSchema(schema.join('\n'));
   const scalars = Object.fromEntries(Object.entries(scalarResolvers).map(([name, scalar]: [string, GraphQLScalarType]) =>
     [name, new GraphQLScalarType({ ...scalar.toConfig(), description: sdl.getType(name)?.description })]));
-  const resolvers = merge<IResolvers>([scalars as unknown as IResolvers, ...opts.features.map((f) => f.resolvers)]);
-  const loaders = merge<MercuriusLoaders>(opts.features.map((f) => f.loaders));
+  const loaders = loaderResolvers(merge<Loaders>(opts.features.map((f) => f.loaders)));
+  const resolvers = merge<IResolvers>([scalars as unknown as IResolvers, ...opts.features.map((f) => f.resolvers), loaders as IResolvers]);
   const { maxDepth, maxCost } = app.config.graphql;
   await app.register(mercurius, {
     schema,
     resolvers,
-    loaders,
     graphiql: app.config.nodeEnv !== 'production',
     queryDepth: maxDepth,
     persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(),

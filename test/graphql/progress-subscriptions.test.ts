@@ -59,6 +59,21 @@ t.test('progress and goal status live updates', async (t) => {
     t.equal(await guardian.next(500), undefined, "the staff goal's change never reached the guardian");
   });
 
+  await t.test('relations of an event are read fresh for each event, never from an earlier one', async (t) => {
+    const teacher = await connect(as.teacherA.authorization);
+    teacher.subscribe('1', 'subscription($s: UUID!) { goalStatusChanged(studentId: $s) { id status student { id } progress(first: 1) { nodes { note } } } }', { s: d.studentA });
+    await new Promise((r) => setTimeout(r, 200));
+    await post('/v1/progress-events', { studentId: d.studentA, goalId: staffGoal.id, occurredAt: '2026-09-02T08:00:00Z', kind: 'observation', note: 'first step' });
+    t.equal((await app.inject({ method: 'POST', url: `/v1/goals/${staffGoal.id}/reopen`, headers: as.teacherA })).statusCode, 200);
+    const first = (await teacher.next())?.payload?.data?.goalStatusChanged as { status: string; student: { id: string }; progress: { nodes: Array<{ note: string }> } };
+    t.same(first, { id: staffGoal.id, status: 'active', student: { id: d.studentA }, progress: { nodes: [{ note: 'first step' }] } });
+    await post('/v1/progress-events', { studentId: d.studentA, goalId: staffGoal.id, occurredAt: '2026-09-03T08:00:00Z', kind: 'observation', note: 'second step' });
+    await app.inject({ method: 'PATCH', url: `/v1/goals/${staffGoal.id}`,
+      headers: { ...as.teacherA, 'content-type': 'application/merge-patch+json' }, payload: { status: 'paused' } });
+    const second = (await teacher.next())?.payload?.data?.goalStatusChanged as { progress: { nodes: Array<{ note: string }> } };
+    t.same(second?.progress.nodes, [{ note: 'second step' }], 'the second event reads the newest progress');
+  });
+
   await t.test('another family or school: NOT_FOUND at subscribe time', async (t) => {
     for (const token of [as.guardianB.authorization, as.teacherB.authorization]) {
       const client = await connect(token);
