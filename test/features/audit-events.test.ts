@@ -111,3 +111,32 @@ t.test('rows batched from concurrent requests of several actors and record types
     t.same(rowsOf(`batch-${i}`), [...alone, ...alone, ...alone].sort(), `request ${i}: the same rows when batched with the others`);
   }
 });
+
+t.test('each filter of the audit listing reads its index in page order, without sorting the matching rows', async (t) => {
+  const { database } = await startSeededApp(t);
+  const sql = new pg.Pool({ connectionString: database.url, max: 1 });
+  t.teardown(() => sql.end());
+  const id = '00000000-0000-4000-8000-000000000001';
+  const filters: Array<[string, string, unknown[]]> = [
+    ['audit_events_student_idx', 'student_id = $1', [id]],
+    ['audit_events_actor_idx', 'actor_id = $1', [id]],
+    ['audit_events_record_idx', 'record_type = $1 and record_id = $2', ['student', id]],
+  ];
+  for (const [index, where, values] of filters) {
+    const client = await sql.connect();
+    try {
+      // Seeded tables are small: tell the planner that rows are many, as they are in a district's trail.
+      await client.query('begin');
+      await client.query('set local enable_seqscan = off');
+      await client.query('set local enable_bitmapscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+        `explain select * from audit_events where ${where} and id < 9000000 order by id desc limit 51`, values);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      t.match(plan, new RegExp(`Index Scan using ${index}`), `${where}: ${index}`);
+      t.notMatch(plan, /Sort/, `${where}: no sort`);
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+  }
+});
