@@ -109,7 +109,7 @@ function idText(id: string | null): string {
 /**
  * One insert for the audit rows of one or more requests. What repeats travels once: the actor and request id once per
  * request, the action and record type once per run of consecutive records sharing them. The ids of each row travel as
- * one comma-separated text that PostgreSQL splits, a third of the bytes of seven uuid/text arrays and none of their
+ * one comma-separated text that PostgreSQL splits: less than half the bytes of seven uuid/text arrays, and none of their
  * per-element quoting (a GraphQL page of a class audits hundreds of rows).
  *
  * `asyncCommit` lets a read's insert commit without waiting for the disk flush (`set_config(…, true)` applies to the
