@@ -37,14 +37,14 @@ export async function audit(ctx: AuditContext, records: AuditRecord[]): Promise<
   }
 }
 
-/** One request's read-audit rows. */
-interface RequestReads {
+/** One request's audit rows. */
+interface RequestAudit {
   principal: Principal;
   requestId: string;
   records: AuditRecord[];
 }
 
-interface QueuedReads extends RequestReads {
+interface QueuedReads extends RequestAudit {
   done: (error?: unknown) => void;
 }
 
@@ -115,7 +115,7 @@ function idText(id: string | null): string {
  * `asyncCommit` lets a read's insert commit without waiting for the disk flush (`set_config(…, true)` applies to the
  * statement's implicit transaction only). Never for a write's rows: those share the write's transaction.
  */
-function insertAudit(db: Executor, batch: RequestReads[], options: { asyncCommit: boolean }) {
+function insertAudit(db: Executor, batch: RequestAudit[], options: { asyncCommit: boolean }) {
   const actors: string[] = [];
   const roles: string[] = [];
   const requestIds: string[] = [];

@@ -146,9 +146,7 @@ function rowKeyText(groupBy: GroupBy | undefined, expr: string): string {
  */
 function rowKeyedGroups(groupBy: GroupBy | undefined, rows: (columns: string) => RawBuilder<unknown>): RawBuilder<unknown> {
   const firstContacts = groupBy === 'week'
-    ? sql`select (date_trunc('week', s.first_at at time zone 'UTC'))::date as rk, count(*)::int as n
-      from (select student_id, min(first_at) as first_at, min(first_strength_at) as first_strength_at from ps group by student_id) s
-      where s.first_strength_at = s.first_at group by 1`
+    ? strengthFirstWeeks(sql`select student_id, min(first_at) as first_at, min(first_strength_at) as first_strength_at from ps group by student_id`)
     : sql`select ps.rk, count(*)::int as n from ps where ps.first_strength_at = ps.first_at group by 1`;
   return sql`with ps as materialized (
     select r.rk, r.student_id, sum(r.contacts) > 0 as contacted, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
@@ -229,11 +227,17 @@ function districtWeekGroups(segments: Segment[], firstContactRows: RawBuilder<un
   return sql`select ${sql.raw(rowKeyText('week', 'c.rk'))} as g, c.students, ${sql.raw(COUNTS.map((c) => `c.${c}`).join(', '))},
     c.students_contacted, coalesce(fc.n, 0) as first_contact_strength
   from (${sql.join(parts, sql` union all `)}) c
-  left join (
-    select (date_trunc('week', s.first_at at time zone 'UTC'))::date as rk, count(*)::int as n
-    from (select r.student_id, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at from (${firstContactRows}) r group by r.student_id) s
-    where s.first_strength_at = s.first_at group by 1
-  ) fc on fc.rk = c.rk`;
+  left join (${strengthFirstWeeks(sql`select r.student_id, min(r.first_contact_at) as first_at, min(r.first_strength_at) as first_strength_at
+    from (${firstContactRows}) r group by r.student_id`)}) fc on fc.rk = c.rk`;
+}
+
+/**
+ * Students whose first contact of the whole period was a strength, counted in the week (its Monday, `rk`) of that
+ * contact; `perStudent` yields one (student_id, first_at, first_strength_at) per student.
+ */
+function strengthFirstWeeks(perStudent: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select (date_trunc('week', s.first_at at time zone 'UTC'))::date as rk, count(*)::int as n
+    from (${perStudent}) s where s.first_strength_at = s.first_at group by 1`;
 }
 
 /**
