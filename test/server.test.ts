@@ -12,7 +12,9 @@ t.test('with DATABASE_URL: migrates, listens, logs the redacted database, stops 
   t.teardown(() => database.drop());
   const port = await freePort();
   const url = new URL(database.url);
-  url.password = 'hunter2-secret';
+  // A server with password authentication (the embedded one) needs its real password; under trust any will do.
+  const secret = url.password || 'hunter2-secret';
+  url.password = secret;
   const server = spawnScript('src/server.ts', [], {
     DATABASE_URL: url.toString(), PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info',
   });
@@ -21,7 +23,7 @@ t.test('with DATABASE_URL: migrates, listens, logs the redacted database, stops 
   t.match(server.output(), /applied database migrations/);
   t.match(server.output(), new RegExp(`"url":"http://127\\.0\\.0\\.1:${port}"`));
   t.match(server.output(), /"database":"postgres:\/\/postgres:\*\*\*@/);
-  t.notMatch(server.output(), /hunter2-secret/);
+  t.notOk(server.output().includes(secret), 'the password is not logged');
 
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   t.equal(ready.status, 200);

@@ -11,7 +11,9 @@ t.test('a connection refused for too many connections is a 503', async (t) => {
   const role = `kinship_test_nolimit_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
-  await admin.query(`create role ${role} login connection limit 0`);
+  // With a password, so the refusal is the connection limit whatever the server's authentication (trust or password).
+  const password = randomBytes(12).toString('hex');
+  await admin.query(`create role ${role} login connection limit 0 password '${password}'`);
   t.teardown(async () => {
     await admin.query(`drop role if exists ${role}`);
     await admin.end();
@@ -19,7 +21,7 @@ t.test('a connection refused for too many connections is a 503', async (t) => {
   });
   const url = new URL(database.url);
   url.username = role;
-  url.password = '';
+  url.password = password;
   const app = await buildApp(testConfig(url.toString()));
   t.teardown(() => app.close());
   const res = await app.inject({ url: '/v1/contact-logs', headers: bearer(app, { role: 'district_admin', sub: 'admin' }) });
