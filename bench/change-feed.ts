@@ -1,12 +1,13 @@
 // Change feed throughput: generates events, then reads them all over HTTP the way a warehouse does, and reports events/s.
 // Usage: node --import tsx bench/change-feed.ts [events=200000] ; BENCH_CHANGES_DATABASE_URL picks the database;
-// BENCH_ROW_TRIGGERS=1 measures the former row-level triggers (migration 0400 undone) for comparison.
+// BENCH_ROW_TRIGGERS=1 measures the former row-level triggers (migrations 0800 and 0400 undone) for comparison.
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrator.ts';
 import { down as restoreRowTriggers } from '../migrations/20261126_0400_change-feed-statement-triggers.ts';
+import { down as restoreSnakeCaseState } from '../migrations/20261126_0800_change-feed-api-keys.ts';
 
 const EVENTS = Number(process.argv[2] ?? 200_000);
 const TRIGGER_ROWS = 50_000;
@@ -22,7 +23,10 @@ await admin.query(`create database ${name}`);
 await admin.end();
 const { db } = createDatabase({ connectionString: url.toString(), poolMax: 1 });
 await migrateToLatest(db);
-if (process.env.BENCH_ROW_TRIGGERS === '1') await restoreRowTriggers(db);
+if (process.env.BENCH_ROW_TRIGGERS === '1') {
+  await restoreSnakeCaseState(db);
+  await restoreRowTriggers(db);
+}
 await db.destroy();
 
 const client = new pg.Client({ connectionString: url.toString() });
@@ -77,12 +81,12 @@ await timed(`generate ${EVENTS} events`, `
     gen_random_uuid(),
     (array['create','update','update','delete'])[1 + (i / 4) % 4],
     case when (i / 4) % 4 = 3 then null else jsonb_build_object(
-      'id', gen_random_uuid(), 'student_id', gen_random_uuid(), 'author_id', gen_random_uuid(),
-      'occurred_at', now() - i * interval '1 minute', 'channel', 'phone', 'direction', 'outbound', 'purpose', 'strength',
-      'summary', repeat('Talked about a good week at school. ', 4), 'family_input', 'Mom says thank you.',
-      'staff_note', null, 'language', 'es', 'interpreter_used', true, 'duration_minutes', 10, 'follow_up_due', null,
-      'follow_up_done_at', null, 'visibility', 'family', 'guardian_ids', jsonb_build_array(gen_random_uuid()),
-      'created_at', now(), 'updated_at', now()) end,
+      'id', gen_random_uuid(), 'studentId', gen_random_uuid(), 'authorId', gen_random_uuid(),
+      'occurredAt', now() - i * interval '1 minute', 'channel', 'phone', 'direction', 'outbound', 'purpose', 'strength',
+      'summary', repeat('Talked about a good week at school. ', 4), 'familyInput', 'Mom says thank you.',
+      'staffNote', null, 'language', 'es', 'interpreterUsed', true, 'durationMinutes', 10, 'followUpDue', null,
+      'followUpDoneAt', null, 'visibility', 'family', 'guardianIds', jsonb_build_array(gen_random_uuid()),
+      'createdAt', now(), 'updatedAt', now()) end,
     case when i % 4 = 1 then null else gen_random_uuid() end,
     now()
   from generate_series(1, ${EVENTS}) i`);

@@ -1,5 +1,5 @@
 // The audit trail: who read or wrote which student's records, written in batches (and inside the write's transaction).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Executor } from '../db/database.ts';
 import type { Principal } from './principal.ts';
@@ -35,6 +35,21 @@ export async function audit(ctx: AuditContext, records: AuditRecord[]): Promise<
   } else {
     await insertAudit(ctx.db, [{ principal: ctx.principal, requestId: ctx.requestId, records }], { asyncCommit: true });
   }
+}
+
+/**
+ * Records that the caller received the records a query selects, as (record type, record id, student id) in that order,
+ * in one INSERT … SELECT: for a page of many records whose ids PostgreSQL already holds (the change feed), so they need
+ * not travel to Node and back. The caller awaits it before replying, and may read the page meanwhile. Inside a
+ * transaction the rows share it, as `audit`'s do; otherwise the insert commits without waiting for the disk flush, as
+ * read audits do.
+ */
+export async function auditSelected(ctx: AuditContext, action: AuditAction, records: Expression<unknown>): Promise<void> {
+  const asyncCommit = ctx.db.isTransaction ? sql`` : sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`;
+  await sql`insert into audit_events (actor_id, actor_role, action, record_type, record_id, student_id, request_id)
+    select ${ctx.principal.sub}, ${ctx.principal.role}, ${action}, r.record_type, r.record_id, r.student_id, ${ctx.requestId}
+    from (${records}) as r(record_type, record_id, student_id)
+    ${asyncCommit}`.execute(ctx.db);
 }
 
 /** One request's audit rows. */

@@ -152,9 +152,37 @@ t.test('change feed', async (t) => {
     t.equal((await app.inject({ url: '/v1/changes?types=contactLog', headers: roster })).statusCode, 403);
   });
 
-  await t.test('reads of student records through the feed are audited', async (t) => {
-    const { rows } = await db.query(`select record_type, count(*)::int as n from audit_events
-      where actor_id = 'admin@maple' and action = 'list' and record_type in ('student', 'contactLog') group by record_type order by 1`);
-    t.same(rows.map((r) => r.record_type), ['contactLog', 'student']);
+  await t.test('each page audits the student records it hands out, once each, and nothing beyond the page', async (t) => {
+    // a reader of its own, so its audit rows are only these pages'
+    const reader = { authorization: `Bearer ${tokenFor(app, { role: 'district_admin', sub: 'warehouse-audit-check' })}` };
+    // a contact log changed three times, so one page holds several events of the same record
+    const created = await app.inject({ method: 'POST', url: '/v1/contact-logs', headers: as.teacherA, payload: {
+      studentId: d.studentA, occurredAt: '2026-09-11T15:00:00Z', channel: 'email', purpose: 'strength', summary: 'Helped a friend.' } });
+    t.equal(created.statusCode, 201, created.body);
+    const log = created.json().id as string;
+    for (const summary of ['Helped two friends.', 'Helped the class.']) {
+      const patched = await app.inject({ method: 'PATCH', url: `/v1/contact-logs/${log}`, headers: { ...as.teacherA, 'content-type': 'application/merge-patch+json' }, payload: { summary } });
+      t.equal(patched.statusCode, 200, patched.body);
+    }
+    const pages: Array<{ requestId: string; events: Event[] }> = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const res = await app.inject({ url: `/v1/changes?limit=7&types=student,contactLog,org${cursor ? `&after=${cursor}` : ''}`, headers: reader });
+      t.equal(res.statusCode, 200);
+      const page = res.json() as FeedPage;
+      pages.push({ requestId: String(res.headers['x-request-id']), events: page.data });
+      cursor = page.page.nextCursor;
+      if (!page.page.hasMore) break;
+    }
+    t.ok(pages.length > 2, `${pages.length} pages`);
+    t.ok(pages.some((p) => p.events.filter((e) => e.entityId === log).length > 1), 'a page holds the same record twice');
+    const expected = pages.flatMap(({ requestId, events }) => [...new Map(events.filter((e) => e.studentId !== null)
+      .map((e) => [e.entityId, [requestId, e.type, e.entityId, e.studentId]])).values()]);
+    const { rows } = await db.query(`select request_id, record_type, record_id, student_id from audit_events
+      where actor_id = 'warehouse-audit-check' and actor_role = 'district_admin' and action = 'list'`);
+    const key = (row: unknown[]) => row.join(' ');
+    t.same(rows.map((r) => key([r.request_id, r.record_type, r.record_id, r.student_id])).sort(), expected.map(key).sort(),
+      'one row per student record per page, under the page\'s request id; none for orgs, none beyond the page');
+    t.ok(expected.some((row) => row[1] === 'student') && expected.some((row) => row[1] === 'contactLog'));
   });
 });

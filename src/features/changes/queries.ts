@@ -1,5 +1,5 @@
 // SQL for the change feed: events whose transaction has finished, in (txid, id) order after a position.
-import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { ChangeEvents } from '../../db/types.ts';
 
@@ -21,35 +21,6 @@ export const feedHorizon = sql<string>`(select least(pg_snapshot_xmax(pg_current
   (select min(x) from pg_snapshot_xip(pg_current_snapshot()) as x where not exists (
     select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`;
 
-/** A snapshot key camelCased the way the API names fields: `guardian_ids` → `guardianIds`. */
-const camelCaseOf = (k: RawBuilder<unknown>) =>
-  sql<string>`case when strpos(${k}, '_') = 0 then ${k} else lower(left(${k}, 1)) || substr(replace(initcap(${k}), '_', ''), 2) end`;
-
-let columnNames: Promise<string> | undefined;
-
-/**
- * Every column name of the schema with its API name, as one jsonb object, built once per process by `camelCaseOf`.
- * Looking a key up in it (a binary search) costs a third of computing the name with string functions, which was a
- * third of a feed page's query; a key it lacks (`guardian_ids`, a column added later) is still computed.
- */
-function apiColumnNames(db: Executor): Promise<string> {
-  columnNames ??= sql<{ names: string }>`select coalesce(jsonb_object_agg(c, ${camelCaseOf(sql.ref('c'))}), '{}')::text as names
-    from (select distinct column_name::text as c from information_schema.columns where table_schema = current_schema()) as columns`
-    .execute(db).then((result) => result.rows[0]!.names, (error: unknown) => {
-      columnNames = undefined;
-      throw error;
-    });
-  return columnNames;
-}
-
-const camelKey = (names: string) => sql`coalesce(${names}::jsonb ->> k, ${camelCaseOf(sql.ref('k'))})`;
-
-/** The row snapshot with camelCased keys, as jsonb (parsed by the driver) … */
-const camelData = (names: string) => sql`(select jsonb_object_agg(${camelKey(names)}, v) from jsonb_each(ce.data) as e(k, v))`;
-
-/** … and as json text, which PostgreSQL assembles without building and sorting a jsonb value first (twice as fast). */
-const camelDataJson = (names: string) => sql`(select json_object_agg(${camelKey(names)}, v) from jsonb_each(ce.data) as e(k, v))`;
-
 /**
  * Events after `after`, of the given types, oldest first. Only events of transactions below the horizon are
  * returned: no later commit can ever land before the returned position, so a reader resuming from it misses nothing
@@ -57,45 +28,70 @@ const camelDataJson = (names: string) => sql`(select json_object_agg(${camelKey(
  */
 function feedQuery(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined, limit: number) {
   let query = db.selectFrom('changeEvents as ce')
-    .select(['ce.id', 'ce.txid', 'ce.entityType', 'ce.entityId', 'ce.studentId'])
+    .select(['ce.id', 'ce.txid'])
     .where(sql<boolean>`ce.txid < ${feedHorizon}`);
   if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
   if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
   return query.orderBy('ce.txid').orderBy('ce.id').limit(limit);
 }
 
-/** Feed events as rows, data camelCased in SQL: what webhook delivery sends, one event at a time. */
+/** Feed events as rows (data is stored with the API's keys): what webhook delivery sends, one event at a time. */
 export async function listChangeEventRows(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
   limit: number): Promise<ChangeEventRow[]> {
-  const names = await apiColumnNames(db);
   return feedQuery(db, after, types, limit)
-    .select(['ce.operation', 'ce.occurredAt', sql<ChangeEventRow['data']>`${camelData(names)}`.as('data')])
-    .execute();
-}
-
-/** What a feed page needs besides each event's JSON: its position and, for the audit, what it is about. */
-export interface ChangeEventJsonRow {
-  id: number;
-  txid: string;
-  entityType: string;
-  entityId: string;
-  studentId: string | null;
-  json: string;
+    .select(['ce.entityType', 'ce.entityId', 'ce.studentId', 'ce.operation', 'ce.occurredAt', 'ce.data']).execute();
 }
 
 /**
- * Feed events each serialised by PostgreSQL as the API's ChangeEvent (occurredAt rendered as `toISOString()` does), so
- * the REST feed passes the text through instead of parsing every row's data and serialising it again.
+ * Where a page of up to `limit` events after `after` ends, without reading them: its last event's position and
+ * whether more events follow. An index-only scan of positions, so a page's audit and its JSON can then be read over
+ * the same range at once.
  */
-export async function listChangeEventJson(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
-  limit: number): Promise<ChangeEventJsonRow[]> {
-  const names = await apiColumnNames(db);
-  return feedQuery(db, after, types, limit)
+export async function findPageEnd(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined,
+  limit: number): Promise<{ last: FeedPosition | undefined; hasMore: boolean }> {
+  const tail = await db.selectFrom(feedQuery(db, after, types, limit + 1).as('p'))
+    .select(['p.txid', 'p.id', sql<string>`count(*) over ()`.as('count')])
+    .orderBy('p.txid', 'desc').orderBy('p.id', 'desc').limit(2)
+    .execute();
+  const hasMore = tail.length > 0 && Number(tail[0]!.count) > limit;
+  const last = tail[hasMore ? 1 : 0];
+  return { last: last ? { txid: last.txid, id: last.id } : undefined, hasMore };
+}
+
+/**
+ * The events after `after` up to and including `last`, of the given types. `last` comes from `findPageEnd`: it is below
+ * the horizon, so the range holds exactly the events that call counted, whatever committed since.
+ */
+function pageQuery(db: Executor, after: FeedPosition | undefined, last: FeedPosition, types: readonly string[] | undefined) {
+  let query = db.selectFrom('changeEvents as ce')
+    .where(sql<boolean>`(ce.txid, ce.id) <= (${last.txid}::xid8, ${last.id}::bigint)`);
+  if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
+  if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
+  return query;
+}
+
+/**
+ * A page's events, each serialised by PostgreSQL as the API's ChangeEvent (occurredAt rendered as `toISOString()`
+ * does, data as stored), so the REST feed passes the text through instead of parsing and serialising every event.
+ */
+export async function listChangeEventJson(db: Executor, after: FeedPosition | undefined, last: FeedPosition,
+  types: readonly string[] | undefined): Promise<string[]> {
+  const rows = await pageQuery(db, after, last, types)
     .select(sql<string>`json_build_object('id', ce.id, 'type', ce.entity_type, 'entityId', ce.entity_id,
       'operation', ce.operation, 'studentId', ce.student_id,
       'occurredAt', to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-      'data', ${camelDataJson(names)})::text`.as('json'))
+      'data', ce.data)::text`.as('json'))
+    .orderBy('ce.txid').orderBy('ce.id')
     .execute();
+  return rows.map((row) => row.json);
+}
+
+/** The student records a page hands out, once each, as (record type, record id, student id): what its audit records. */
+export function pageStudentRecords(db: Executor, after: FeedPosition | undefined, last: FeedPosition, types: readonly string[] | undefined) {
+  return pageQuery(db, after, last, types)
+    .distinctOn('ce.entityId')
+    .select(['ce.entityType', 'ce.entityId', 'ce.studentId'])
+    .where('ce.studentId', 'is not', null);
 }
 
 /** The position just before every event not yet final: where a new subscriber starts. */

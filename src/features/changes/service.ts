@@ -1,12 +1,14 @@
 // Change feed rules: who may read which entity types, cursors over feed positions, and the API shape of an event.
 import { assertScope } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
-import { audit } from '../../auth/audit.ts';
+import { audit, auditSelected, type AuditRecord } from '../../auth/audit.ts';
 import type { ServiceContext } from '../../http/context.ts';
 import { ForbiddenError, ValidationError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/paging.ts';
 import type { Executor } from '../../db/database.ts';
-import { listChangeEventJson, listChangeEventRows, type ChangeEventRow, type FeedPosition } from './queries.ts';
+import {
+  findPageEnd, listChangeEventJson, listChangeEventRows, pageStudentRecords, type ChangeEventRow, type FeedPosition,
+} from './queries.ts';
 import {
   CHANGE_TYPES, DEFAULT_CHANGE_LIMIT, MAX_CHANGE_LIMIT, ROSTER_CHANGE_TYPES,
   type ChangeEvent, type ChangeListQuery, type ChangePage, type ChangeType,
@@ -83,23 +85,23 @@ function feedRequest(ctx: ServiceContext, query: ChangeListQuery) {
   return { types: types.length === CHANGE_TYPES.length ? undefined : types, after, limit };
 }
 
-/** The feed hands out student records: record who received which student's records, once per record and page. */
-async function auditFeedPage(ctx: ServiceContext, rows: ReadonlyArray<Pick<ChangeEventRow, 'entityType' | 'entityId' | 'studentId'>>): Promise<void> {
+/** The feed hands out student records: who received which student's records, once per record and page. */
+function feedAuditRecords(rows: ReadonlyArray<Pick<ChangeEventRow, 'entityType' | 'entityId' | 'studentId'>>): AuditRecord[] {
   const seen = new Set<string>();
-  const records = [];
+  const records: AuditRecord[] = [];
   for (const row of rows) {
     if (row.studentId === null || seen.has(row.entityId)) continue;
     seen.add(row.entityId);
-    records.push({ action: 'list' as const, recordType: row.entityType, recordId: row.entityId, studentId: row.studentId });
+    records.push({ action: 'list', recordType: row.entityType, recordId: row.entityId, studentId: row.studentId });
   }
-  await audit(ctx, records);
+  return records;
 }
 
 /** A page of the feed as API objects (for callers that need objects; REST sends `listChangesJson`). */
 export async function listChanges(ctx: ServiceContext, query: ChangeListQuery): Promise<ChangePage> {
   const { types, after, limit } = feedRequest(ctx, query);
   const { rows, hasMore, position } = await readChangeEvents(ctx.db, after, types ?? CHANGE_TYPES, limit);
-  await auditFeedPage(ctx, rows);
+  await audit(ctx, feedAuditRecords(rows));
   return {
     data: rows.map(changeEventRowToApi),
     page: { nextCursor: position ? encodeFeedPosition(position) : null, hasMore },
@@ -108,17 +110,18 @@ export async function listChanges(ctx: ServiceContext, query: ChangeListQuery): 
 
 /**
  * The same page as `listChanges`, as the ChangePage JSON text: each event's JSON is built by PostgreSQL and the page
- * is joined around it, so no event is parsed or serialised in Node.
+ * is joined around it, so no event is parsed or serialised in Node. Where the page ends is found first; then, on two
+ * connections at once, its audit rows are inserted and its JSON is built, and the page leaves after both.
  */
 export async function listChangesJson(ctx: ServiceContext, query: ChangeListQuery): Promise<string> {
   const { types, after, limit } = feedRequest(ctx, query);
-  const fetched = await listChangeEventJson(ctx.db, after, types, limit + 1);
-  const hasMore = fetched.length > limit;
-  const rows = hasMore ? fetched.slice(0, limit) : fetched;
-  await auditFeedPage(ctx, rows);
-  const last = rows[rows.length - 1];
-  const position = last ? { txid: last.txid, id: last.id } : after;
+  const { last, hasMore } = await findPageEnd(ctx.db, after, types, limit);
+  const [events] = await Promise.all([
+    last ? listChangeEventJson(ctx.db, after, last, types) : [],
+    last ? auditSelected(ctx, 'list', pageStudentRecords(ctx.db, after, last, types)) : undefined,
+  ]);
+  const position = last ?? after;
   const page: ChangePage['page'] = { nextCursor: position ? encodeFeedPosition(position) : null, hasMore };
-  return `{"data":[${rows.map((row) => row.json).join(',')}],"page":${JSON.stringify(page)}}`;
+  return `{"data":[${events.join(',')}],"page":${JSON.stringify(page)}}`;
 }
 export { currentFeedHead, type FeedPosition } from './queries.ts';
