@@ -75,6 +75,9 @@ async function load(base: string, target: string, w: Workload, seconds: number):
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 
+/** a / b to two places, or a dash when b completed no request in its run (overloaded past autocannon's timeout). */
+const ratioText = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
+
 const capture = await captureSql();
 const captureFile = path.join(tmpdir(), `kinship-bench-capture-${process.pid}.json`);
 writeFileSync(captureFile, JSON.stringify(capture));
@@ -97,9 +100,9 @@ try {
     await load(bare, ceilingPath(w.name, true), w, 2);
     const audited = await load(bare, ceilingPath(w.name, true), w, duration);
     const ratio = measured.rps / top.rps;
-    const verdict = [w.read && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
+    const verdict = [w.read && top.rps > 0 && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
       .filter(Boolean).join('; ') || 'within budget';
-    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${top.rps.toFixed(0)} | ${top.p99} | ${ratio.toFixed(2)} | ${audited.rps.toFixed(0)} | ${(measured.rps / audited.rps).toFixed(2)} | ${verdict} |`);
+    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${top.rps.toFixed(0)} | ${top.p99} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${ratioText(measured.rps, audited.rps)} | ${verdict} |`);
     log(rows.at(-1)!);
   }
 } finally {
