@@ -92,12 +92,28 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   };
 }
 
+/** How long a drop waits for the database's sessions to end on their own before it ends them. */
+const SESSIONS_END_WAIT_MS = 1_000;
+
 /**
- * Drops one test database. On a loaded machine a terminated session can outlive the 5 s PostgreSQL gives it, and the
- * drop then fails with "being accessed by other users": retry, then leave it to the run's final clean-up
- * (dropRunDatabases, which retries it again) rather than fail a test file whose assertions all passed.
+ * Drops one test database. It first waits for the database's sessions to end on their own: `pool.end()` resolves
+ * once its clients have sent their goodbye, before the server has closed their sessions, and a forced drop would
+ * terminate those sessions, which their clients then report as an error ("terminating connection due to administrator
+ * command") to a pool that has no error listener any more: an uncaught exception in a test that passed. Sessions
+ * still open after the wait (a leaked client) are ended by the forced drop. On a loaded machine a terminated session
+ * can outlive the 5 s PostgreSQL gives it, and the drop then fails with "being accessed by other users": retry, then
+ * leave it to the run's final clean-up (dropRunDatabases, which retries it again) rather than fail a test file whose
+ * assertions all passed.
  */
-async function dropDatabase(name: string, attempts = 4): Promise<void> {
+export async function dropDatabase(name: string, attempts = 4): Promise<void> {
+  await withAdmin(async (client) => {
+    const deadline = Date.now() + SESSIONS_END_WAIT_MS;
+    for (;;) {
+      const { rows } = await client.query(`select 1 from pg_stat_activity where datname = $1 limit 1`, [name]);
+      if (rows.length === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  });
   for (let attempt = 1; ; attempt++) {
     try {
       await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
