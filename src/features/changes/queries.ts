@@ -22,17 +22,25 @@ export const feedHorizon = sql<string>`(select least(pg_snapshot_xmax(pg_current
     select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database()))))`;
 
 /**
+ * Events after `after`, of the given types, up to `upTo`: the feed horizon, or the last position of a page already
+ * found below it.
+ */
+function eventsIn(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined, upTo: FeedPosition | 'horizon') {
+  let query = db.selectFrom('changeEvents as ce').where(upTo === 'horizon'
+    ? sql<boolean>`ce.txid < ${feedHorizon}`
+    : sql<boolean>`(ce.txid, ce.id) <= (${upTo.txid}::xid8, ${upTo.id}::bigint)`);
+  if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
+  if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
+  return query;
+}
+
+/**
  * Events after `after`, of the given types, oldest first. Only events of transactions below the horizon are
  * returned: no later commit can ever land before the returned position, so a reader resuming from it misses nothing
  * and sees nothing twice, however transactions interleave.
  */
 function feedQuery(db: Executor, after: FeedPosition | undefined, types: readonly string[] | undefined, limit: number) {
-  let query = db.selectFrom('changeEvents as ce')
-    .select(['ce.id', 'ce.txid'])
-    .where(sql<boolean>`ce.txid < ${feedHorizon}`);
-  if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
-  if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
-  return query.orderBy('ce.txid').orderBy('ce.id').limit(limit);
+  return eventsIn(db, after, types, 'horizon').select(['ce.id', 'ce.txid']).orderBy('ce.txid').orderBy('ce.id').limit(limit);
 }
 
 /** Feed events as rows (data is stored with the API's keys): what webhook delivery sends, one event at a time. */
@@ -59,24 +67,13 @@ export async function findPageEnd(db: Executor, after: FeedPosition | undefined,
 }
 
 /**
- * The events after `after` up to and including `last`, of the given types. `last` comes from `findPageEnd`: it is below
- * the horizon, so the range holds exactly the events that call counted, whatever committed since.
- */
-function pageQuery(db: Executor, after: FeedPosition | undefined, last: FeedPosition, types: readonly string[] | undefined) {
-  let query = db.selectFrom('changeEvents as ce')
-    .where(sql<boolean>`(ce.txid, ce.id) <= (${last.txid}::xid8, ${last.id}::bigint)`);
-  if (after) query = query.where(sql<boolean>`(ce.txid, ce.id) > (${after.txid}::xid8, ${after.id}::bigint)`);
-  if (types) query = query.where('ce.entityType', '=', sql<string>`any(${types}::text[])`);
-  return query;
-}
-
-/**
  * A page's events, each serialised by PostgreSQL as the API's ChangeEvent (occurredAt rendered as `toISOString()`
  * does, data as stored), so the REST feed passes the text through instead of parsing and serialising every event.
  */
 export async function listChangeEventJson(db: Executor, after: FeedPosition | undefined, last: FeedPosition,
   types: readonly string[] | undefined): Promise<string[]> {
-  const rows = await pageQuery(db, after, last, types)
+  // `last` comes from `findPageEnd`: it is below the horizon, so the range holds exactly the events that call counted.
+  const rows = await eventsIn(db, after, types, last)
     .select(sql<string>`json_build_object('id', ce.id, 'type', ce.entity_type, 'entityId', ce.entity_id,
       'operation', ce.operation, 'studentId', ce.student_id,
       'occurredAt', to_char(ce.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -88,7 +85,7 @@ export async function listChangeEventJson(db: Executor, after: FeedPosition | un
 
 /** The student records a page hands out, once each, as (record type, record id, student id): what its audit records. */
 export function pageStudentRecords(db: Executor, after: FeedPosition | undefined, last: FeedPosition, types: readonly string[] | undefined) {
-  return pageQuery(db, after, last, types)
+  return eventsIn(db, after, types, last)
     .distinctOn('ce.entityId')
     .select(['ce.entityType', 'ce.entityId', 'ce.studentId'])
     .where('ce.studentId', 'is not', null);
