@@ -1,10 +1,16 @@
-// Kysely's CamelCasePlugin with a faster row mapper: one compiled object literal per result shape.
-import { CamelCasePlugin, type PluginTransformResultArgs, type QueryResult, type UnknownRow } from 'kysely';
+// Kysely's CamelCasePlugin, made cheaper: identifiers are snake_cased as the compiler writes them, and rows are mapped by
+// one compiled object literal per result shape.
+import {
+  CamelCasePlugin, PostgresDialect, PostgresQueryCompiler, type PluginTransformQueryArgs, type PluginTransformResultArgs,
+  type PostgresDialectConfig, type QueryCompiler, type QueryResult, type RootOperationNode, type UnknownRow,
+} from 'kysely';
 
 type RowMapper = (row: UnknownRow) => UnknownRow;
 
 /** Result shapes are the app's own queries: a few hundred at most. Past this, the cache starts over. */
 const MAX_SHAPES = 1_000;
+/** Identifiers are the schema's tables, columns and the app's aliases: a few hundred. Past this, the cache starts over. */
+const MAX_IDENTIFIERS = 10_000;
 
 /**
  * Renames result columns from snake_case to camelCase like CamelCasePlugin with `maintainNestedObjectKeys: true`
@@ -15,9 +21,29 @@ const MAX_SHAPES = 1_000;
  */
 export class RowShapeCamelCasePlugin extends CamelCasePlugin {
   private readonly mappers = new Map<string, RowMapper>();
+  private readonly snakeCased = new Map<string, string>();
 
   constructor() {
     super({ maintainNestedObjectKeys: true });
+  }
+
+  /**
+   * Leaves the query as built: `SnakeCasePostgresDialect` renames its identifiers as it compiles them. The base plugin
+   * copies the whole operation tree to rename them first, which was a sixth of the CPU a request spent in Kysely.
+   */
+  override transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+
+  /** The SQL name of a camelCase identifier, as CamelCasePlugin's own transform writes it (memoized). */
+  sqlIdentifier(identifier: string): string {
+    let name = this.snakeCased.get(identifier);
+    if (name === undefined) {
+      name = this.snakeCase(identifier);
+      if (this.snakeCased.size >= MAX_IDENTIFIERS) this.snakeCased.clear();
+      this.snakeCased.set(identifier, name);
+    }
+    return name;
   }
 
   override async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -39,5 +65,30 @@ export class RowShapeCamelCasePlugin extends CamelCasePlugin {
     if (this.mappers.size >= MAX_SHAPES) this.mappers.clear();
     this.mappers.set(signature, mapper);
     return mapper;
+  }
+}
+
+/** Writes every identifier (table, column, alias, schema) snake_cased, as CamelCasePlugin's query transform would. */
+class SnakeCaseQueryCompiler extends PostgresQueryCompiler {
+  constructor(private readonly snakeCase: (identifier: string) => string) {
+    super();
+  }
+
+  protected override sanitizeIdentifier(identifier: string): string {
+    return super.sanitizeIdentifier(this.snakeCase(identifier));
+  }
+}
+
+/**
+ * PostgreSQL with camelCase identifiers in the code and snake_case in SQL; pair it with `RowShapeCamelCasePlugin`, which
+ * renames the result columns back. Uses the plugin's own `snakeCase`, so the SQL is the SQL CamelCasePlugin writes.
+ */
+export class SnakeCasePostgresDialect extends PostgresDialect {
+  constructor(config: PostgresDialectConfig, private readonly plugin: RowShapeCamelCasePlugin) {
+    super(config);
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new SnakeCaseQueryCompiler((identifier) => this.plugin.sqlIdentifier(identifier));
   }
 }

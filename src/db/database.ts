@@ -1,7 +1,7 @@
 // The Kysely instance over a pg Pool; SQL stays snake_case, the code sees camelCase (CamelCasePlugin).
 import pg from 'pg';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
-import { RowShapeCamelCasePlugin } from './camel-case.ts';
+import { Kysely, type Transaction } from 'kysely';
+import { RowShapeCamelCasePlugin, SnakeCasePostgresDialect } from './camel-case.ts';
 import type { DB } from './types.ts';
 
 export type Database = Kysely<DB>;
@@ -58,10 +58,11 @@ export function createDatabase(options: DatabaseOptions): { db: Database; pool: 
   // checked-out ones (mid-transaction) emit on themselves; their queries fail and the pool discards them on release.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  // Column names are converted; JSON values (SIS metadata, change snapshots) keep their own keys.
+  const camelCase = new RowShapeCamelCasePlugin();
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    // Column names are converted; JSON values (SIS metadata, change snapshots) keep their own keys.
-    plugins: [new RowShapeCamelCasePlugin()],
+    dialect: new SnakeCasePostgresDialect({ pool }, camelCase),
+    plugins: [camelCase],
     log: options.onQuery
       ? (event) => {
           if (event.level === 'query') options.onQuery?.(event.query.sql);

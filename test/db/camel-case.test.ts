@@ -1,8 +1,17 @@
-// Result rows come back camelCased exactly as Kysely's own CamelCasePlugin would return them, from the faster mapper.
+// The app's Kysely writes the SQL Kysely's own CamelCasePlugin writes, and returns rows camelCased exactly as it does,
+// from the compile-time identifier renaming and the faster row mapper.
 import t from 'tap';
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Compilable } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { ROLES, type Principal } from '../../src/auth/principal.ts';
 import { createDatabase } from '../../src/db/database.ts';
 import type { DB } from '../../src/db/types.ts';
+import { visibleContactLogs } from '../../src/features/contact-logs/queries.ts';
+import { visibleGoals } from '../../src/features/goals/queries.ts';
+import { visibleGuardians } from '../../src/features/guardians/queries.ts';
+import { visibleProgressEvents } from '../../src/features/progress-events/queries.ts';
+import { visibleShares } from '../../src/features/strategy-resources/share-queries.ts';
+import { visibleResources } from '../../src/features/strategy-resources/queries.ts';
 import { createTestDatabase } from '../helpers/databases.ts';
 import { seedDistrictAt } from '../helpers/seed.ts';
 
@@ -33,4 +42,51 @@ t.test('every row, column and value as the reference plugin maps them', async (t
   const [student] = await db.selectFrom('students').selectAll().limit(1).execute();
   t.same(student!.metadata, { sis_field: { nested_key: [1, { deep_key: true }] } }, 'JSON keeps its own keys');
   t.equal(Object.getPrototypeOf(student), Object.prototype);
+});
+
+t.test('the same SQL and parameters as the reference plugin, for every statement kind and the rules of every role', async (t) => {
+  const id = '00000000-0000-4000-8000-00000000000a';
+  const queries: Array<[string, (k: Kysely<DB>) => Compilable<unknown>]> = [
+    ['joins, aliases, subqueries, window functions and ordering', (k) => k.selectFrom('students as s')
+      .innerJoin('enrollments as e', (join) => join.onRef('e.studentId', '=', 's.id').on('e.status', '=', 'active'))
+      .leftJoin('orgs as o', 'o.id', 's.schoolId')
+      .select(['s.id', 's.givenName as firstName', 'o.name as schoolName', sql<number>`row_number() over (partition by ${sql.ref('e.classId')} order by ${sql.ref('s.familyName')})`.as('rowNumber')])
+      .where((eb) => eb.or([eb('s.caseManagerId', '=', id), eb.exists(eb.selectFrom('goalParticipants as gp').select('gp.goalId').whereRef('gp.staffId', '=', 's.caseManagerId'))]))
+      .where('s.id', 'in', k.selectFrom('studentGuardians').select('studentId').where('guardianId', '=', id))
+      .groupBy(['s.id', 'o.name', 'e.classId']).having(sql`count(*)`, '>', 0).orderBy('s.familyName desc').orderBy('s.id').limit(5).offset(2)],
+    ['union all of selections, selectAll of an alias', (k) => k.selectFrom(k.selectFrom('contactLogs').select(['studentId', 'occurredAt as at'])
+      .unionAll(k.selectFrom('progressEvents').select(['studentId', 'occurredAt as at'])).as('t')).selectAll('t').orderBy('t.at desc')],
+    ['common table expressions', (k) => k.with('recentLogs', (w) => w.selectFrom('contactLogs').select(['studentId', 'followUpDue']).where('followUpDue', 'is not', null))
+      .selectFrom('recentLogs as rl').innerJoin('students as s', 's.id', 'rl.studentId').select(['s.givenName', 'rl.followUpDue'])],
+    ['JSON helpers', (k) => k.selectFrom('goals as g').select((eb) => [
+      jsonArrayFrom(eb.selectFrom('progressEvents as pe').select(['pe.occurredAt', 'pe.recordedByStaffId']).whereRef('pe.goalId', '=', 'g.id')).as('recentProgress'),
+      jsonObjectFrom(eb.selectFrom('students as s').select(['s.givenName', 's.familyName']).whereRef('s.id', '=', 'g.studentId')).as('student'),
+    ])],
+    ['insert with conflict handling and returning', (k) => k.insertInto('studentGuardians')
+      .values({ studentId: id, guardianId: id, relationship: 'parent', status: 'active' })
+      .onConflict((oc) => oc.columns(['studentId', 'guardianId']).doUpdateSet((eb) => ({ relationship: eb.ref('excluded.relationship'), updatedAt: sql`now()` })))
+      .returning(['studentId', 'createdAt'])],
+    ['update from another table', (k) => k.updateTable('goals as g').from('students as s').set({ updatedAt: sql`now()`, status: 'met' })
+      .whereRef('s.id', '=', 'g.studentId').where('s.caseManagerId', '=', id).returningAll('g')],
+    ['delete with a subquery', (k) => k.deleteFrom('contactLogGuardians').where('contactLogId', 'in', (eb) => eb.selectFrom('contactLogs').select('id').where('authorId', '=', id))],
+    ['raw SQL with references, tables and identifiers', (k) => k.selectFrom('students')
+      .select(sql<string>`${sql.ref('students.familyName')} || ${sql.id('students', 'givenName')} || (select count(*) from ${sql.table('contactLogs')})`.as('nameWithCount'))],
+  ];
+  for (const role of ROLES) {
+    const principal: Principal = { role, sub: id, schoolIds: [id], scopes: ['roster:read', 'partnership:read'] };
+    queries.push(
+      [`contact logs ${role} sees`, (k) => visibleContactLogs(k, principal).where('cl.studentId', 'in', [id, id])],
+      [`goals ${role} sees`, (k) => visibleGoals(k, principal)],
+      [`guardians ${role} sees`, (k) => visibleGuardians(k, principal)],
+      [`progress events ${role} sees`, (k) => visibleProgressEvents(k, principal)],
+      [`resource shares ${role} sees`, (k) => visibleShares(k, principal)],
+      [`strategy resources ${role} sees`, (k) => visibleResources(k, principal)],
+    );
+  }
+  for (const [label, build] of queries) {
+    const [ours, theirs] = [build(db).compile(), build(reference).compile()];
+    t.equal(ours.sql, theirs.sql, label);
+    t.same(ours.parameters, theirs.parameters, `${label}: parameters`);
+  }
+  t.match(queries[0]![1](db).compile().sql, /"s"\."case_manager_id" = \$\d/, 'identifiers are snake_cased, not left as written');
 });
