@@ -85,6 +85,12 @@ t.test('GraphQL core', async (t) => {
       t.equal(run.statusCode, 400, 'a bad variable is refused the same way every time');
       t.same(run.json(), bad[0]!.json());
     }
+    // A refused mutation (already run once above, so compiled now): the same validation error, path and location.
+    const mutation = `mutation { logContact(input: { studentId: "${d.studentA}", occurredAt: "2026-09-10T15:00:00Z", channel: phone, purpose: strength, summary: "" }) { id } }`;
+    const refused = [];
+    for (let i = 0; i < 3; i += 1) refused.push(await gql(as.teacherA, mutation));
+    t.same(refused[0]!.json().errors[0].locations, [{ line: 1, column: 12 }], 'the refusal locates the field');
+    for (const run of refused.slice(1)) t.same(run.json(), refused[0]!.json(), 'the same refusal when compiled');
   });
 
   await t.test('automatic persisted queries', async (t) => {
