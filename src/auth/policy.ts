@@ -1,9 +1,10 @@
 // The one place that decides who may see and do what; visibility is SQL that every query composes in.
-import { sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Executor } from '../db/database.ts';
+import { frozenSql } from '../db/frozen-sql.ts';
 import { ForbiddenError } from '../http/errors.ts';
-import type { Principal, Scope } from './principal.ts';
+import type { Principal, Role, Scope } from './principal.ts';
 
 export type Area = 'roster' | 'partnership' | 'reports';
 
@@ -72,9 +73,15 @@ export function seesEveryStudent(principal: Principal): boolean {
   return principal.role === 'district_admin' || principal.role === 'integration';
 }
 
+/** visibleStudentIds, built once per role: nearly every statement composes it in, some several times. */
+const frozenVisibleStudentIds = frozenSql((role: Role, holes: { sub: string; schoolIds?: readonly string[] }) =>
+  visibleStudentIds(expressionBuilder<DB>(), { role, sub: holes.sub, schoolIds: (holes.schoolIds ?? []) as string[], scopes: [] }));
+
 export function canSeeStudent(eb: ExpressionBuilder<DB, any>, principal: Principal, studentIdColumn: string): Expression<SqlBool> {
   if (seesEveryStudent(principal)) return sql<SqlBool>`true`;
-  return eb(eb.ref(studentIdColumn), 'in', visibleStudentIds(eb, principal));
+  // Only a school admin's rule reads the token's schoolIds.
+  const holes = principal.role === 'school_admin' ? { sub: principal.sub, schoolIds: principal.schoolIds } : { sub: principal.sub };
+  return eb(eb.ref(studentIdColumn), 'in', frozenVisibleStudentIds(principal.role, holes));
 }
 
 /** True when the principal may see the student (one indexed query). */

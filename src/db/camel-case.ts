@@ -2,7 +2,7 @@
 // one compiled object literal per result shape.
 import {
   CamelCasePlugin, PostgresDialect, PostgresQueryCompiler, type PluginTransformQueryArgs, type PluginTransformResultArgs,
-  type PostgresDialectConfig, type QueryCompiler, type QueryResult, type RootOperationNode, type UnknownRow,
+  type PostgresDialectConfig, type QueryCompiler, createQueryId, type QueryResult, type RootOperationNode, type UnknownRow,
 } from 'kysely';
 
 type RowMapper = (row: UnknownRow) => UnknownRow;
@@ -92,3 +92,13 @@ export class SnakeCasePostgresDialect extends PostgresDialect {
     return new SnakeCaseQueryCompiler((identifier) => this.plugin.sqlIdentifier(identifier));
   }
 }
+
+/**
+ * Compiles a query on its own, outside any Kysely instance, exactly as the app's dialect writes it: for SQL that is
+ * kept as text and spliced into later queries (`frozenSql`).
+ */
+export function compileDetached(node: RootOperationNode): { sql: string; parameters: readonly unknown[] } {
+  return detachedCompiler.compileQuery(node, createQueryId());
+}
+const detachedNames = new RowShapeCamelCasePlugin();
+const detachedCompiler = new SnakeCaseQueryCompiler((identifier) => detachedNames.sqlIdentifier(identifier));

@@ -3,8 +3,10 @@
 import t from 'tap';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Compilable } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { canSeeStudent, visibleStudentIds } from '../../src/auth/policy.ts';
 import { ROLES, type Principal } from '../../src/auth/principal.ts';
 import { createDatabase } from '../../src/db/database.ts';
+import { frozenSql } from '../../src/db/frozen-sql.ts';
 import type { DB } from '../../src/db/types.ts';
 import { visibleContactLogs } from '../../src/features/contact-logs/queries.ts';
 import { visibleGoals } from '../../src/features/goals/queries.ts';
@@ -89,4 +91,23 @@ t.test('the same SQL and parameters as the reference plugin, for every statement
     t.same(ours.parameters, theirs.parameters, `${label}: parameters`);
   }
   t.match(queries[0]![1](db).compile().sql, /"s"\."case_manager_id" = \$\d/, 'identifiers are snake_cased, not left as written');
+});
+
+t.test('visibility rules kept as SQL text compile to the statement the rules build, with the values of each caller', async (t) => {
+  const callers = ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000b2'];
+  for (const role of ROLES) {
+    for (const sub of callers) {
+      const principal: Principal = { role, sub, schoolIds: [sub, callers[0]!], scopes: ['partnership:read'] };
+      const frozen = db.selectFrom('contactLogs as cl').select('cl.id').where('cl.purpose', '=', 'strength')
+        .where((eb) => canSeeStudent(eb, principal, 'cl.studentId')).compile();
+      const built = db.selectFrom('contactLogs as cl').select('cl.id').where('cl.purpose', '=', 'strength')
+        .where((eb) => (role === 'district_admin' || role === 'integration' ? sql<boolean>`true` : eb(eb.ref('cl.studentId'), 'in', visibleStudentIds(eb, principal)))).compile();
+      t.equal(frozen.sql, built.sql, `${role} ${sub.slice(-2)}: the same SQL`);
+      t.same(frozen.parameters, built.parameters, `${role} ${sub.slice(-2)}: the same parameters, from this caller`);
+    }
+  }
+  const inList = frozenSql((_key: string, holes: { ids: readonly string[] }) => db.selectFrom('students').select('id').where('id', 'in', holes.ids as string[]));
+  t.throws(() => inList('k', { ids: ['00000000-0000-4000-8000-000000000001'] }), /hole ids is not passed through/, 'a hole spread into a list is refused');
+  const unused = frozenSql((_key: string, _holes: { sub: string }) => db.selectFrom('students').select('id'));
+  t.throws(() => unused('k', { sub: 'x' }), /hole sub is not passed through/, 'a hole the builder ignores is refused');
 });
