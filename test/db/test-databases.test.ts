@@ -1,4 +1,5 @@
-// The test databases' helper: a drop lets closing sessions end on their own and ends only those that stay open.
+// The test harness: a test database's drop lets closing sessions end on their own and ends only those that stay open;
+// test processes run with tap's configured plugin set.
 import t from 'tap';
 import pg from 'pg';
 import { adminUrl, createTestDatabase } from '../helpers/databases.ts';
@@ -40,4 +41,9 @@ t.test('a session that stays open is ended by the drop', async (t) => {
   t.notOk(await exists(database.url), 'the database is gone');
   t.match(errors, [/terminating connection due to administrator command/], 'the leaked session was terminated');
   await client.end().catch(() => undefined);
+});
+
+t.test('test files load through tsx alone, with tap built for its configured plugins (even on a fresh install)', async (t) => {
+  t.ok(process.execArgv.some((arg) => /(^|=)tsx$/.test(arg)), 'tsx is the loader');
+  t.notOk(process.execArgv.some((arg) => arg.includes('@tapjs/typescript')), "tap's TypeScript plugin (ts-node) is not loaded too");
 });
