@@ -10,17 +10,6 @@ import { dropRunDatabases, ensureTemplate, urlForDatabase } from './helpers/data
 
 process.env.TEST_RUN_ID = randomBytes(4).toString('hex');
 const root = fileURLToPath(new URL('..', import.meta.url));
-let embedded: EmbeddedDatabase | undefined;
-if (!process.env.DATABASE_URL) {
-  const dataDir = path.join(root, '.data', 'test');
-  rmSync(dataDir, { recursive: true, force: true });
-  embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339), log: pino({ level: 'warn' }) });
-  process.env.TEST_ADMIN_URL = urlForDatabase('postgres', embedded.url);
-  process.stdout.write(`DATABASE_URL is not set: testing against an embedded PostgreSQL\n`);
-} else {
-  process.env.TEST_ADMIN_URL = process.env.DATABASE_URL;
-}
-
 const tap = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 const runNode = (args: string[]) => new Promise<number>((resolve) => {
   const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
@@ -39,9 +28,22 @@ async function buildTapPlugins(): Promise<void> {
   if (await runNode([tap, 'build']) !== 0) throw new Error('tap build failed');
 }
 
+// Before anything is started: the build needs no database.
+await buildTapPlugins();
+
+let embedded: EmbeddedDatabase | undefined;
+if (!process.env.DATABASE_URL) {
+  const dataDir = path.join(root, '.data', 'test');
+  rmSync(dataDir, { recursive: true, force: true });
+  embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339), log: pino({ level: 'warn' }) });
+  process.env.TEST_ADMIN_URL = urlForDatabase('postgres', embedded.url);
+  process.stdout.write(`DATABASE_URL is not set: testing against an embedded PostgreSQL\n`);
+} else {
+  process.env.TEST_ADMIN_URL = process.env.DATABASE_URL;
+}
+
 let exitCode = 1;
 try {
-  await buildTapPlugins();
   await ensureTemplate();
   exitCode = await runNode([tap, ...process.argv.slice(2)]);
 } finally {

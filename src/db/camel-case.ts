@@ -2,7 +2,7 @@
 // one compiled object literal per result shape.
 import {
   CamelCasePlugin, PostgresDialect, PostgresQueryCompiler, type PluginTransformQueryArgs, type PluginTransformResultArgs,
-  type PostgresDialectConfig, type QueryCompiler, createQueryId, type QueryResult, type RootOperationNode, type UnknownRow,
+  type QueryCompiler, createQueryId, type QueryResult, type RootOperationNode, type UnknownRow,
 } from 'kysely';
 
 type RowMapper = (row: UnknownRow) => UnknownRow;
@@ -21,7 +21,6 @@ const MAX_IDENTIFIERS = 10_000;
  */
 export class RowShapeCamelCasePlugin extends CamelCasePlugin {
   private readonly mappers = new Map<string, RowMapper>();
-  private readonly snakeCased = new Map<string, string>();
 
   constructor() {
     super({ maintainNestedObjectKeys: true });
@@ -35,15 +34,9 @@ export class RowShapeCamelCasePlugin extends CamelCasePlugin {
     return args.node;
   }
 
-  /** The SQL name of a camelCase identifier, as CamelCasePlugin's own transform writes it (memoized). */
+  /** The SQL name of a camelCase identifier, as CamelCasePlugin's own transform writes it. */
   sqlIdentifier(identifier: string): string {
-    let name = this.snakeCased.get(identifier);
-    if (name === undefined) {
-      name = this.snakeCase(identifier);
-      if (this.snakeCased.size >= MAX_IDENTIFIERS) this.snakeCased.clear();
-      this.snakeCased.set(identifier, name);
-    }
-    return name;
+    return this.snakeCase(identifier);
   }
 
   override async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -68,28 +61,33 @@ export class RowShapeCamelCasePlugin extends CamelCasePlugin {
   }
 }
 
+/** One mapping for every compiler, the app's and the detached one: the plugin's own, memoized. */
+const namer = new RowShapeCamelCasePlugin();
+const snakeCased = new Map<string, string>();
+function sqlIdentifier(identifier: string): string {
+  let name = snakeCased.get(identifier);
+  if (name === undefined) {
+    name = namer.sqlIdentifier(identifier);
+    if (snakeCased.size >= MAX_IDENTIFIERS) snakeCased.clear();
+    snakeCased.set(identifier, name);
+  }
+  return name;
+}
+
 /** Writes every identifier (table, column, alias, schema) snake_cased, as CamelCasePlugin's query transform would. */
 class SnakeCaseQueryCompiler extends PostgresQueryCompiler {
-  constructor(private readonly snakeCase: (identifier: string) => string) {
-    super();
-  }
-
   protected override sanitizeIdentifier(identifier: string): string {
-    return super.sanitizeIdentifier(this.snakeCase(identifier));
+    return super.sanitizeIdentifier(sqlIdentifier(identifier));
   }
 }
 
 /**
  * PostgreSQL with camelCase identifiers in the code and snake_case in SQL; pair it with `RowShapeCamelCasePlugin`, which
- * renames the result columns back. Uses the plugin's own `snakeCase`, so the SQL is the SQL CamelCasePlugin writes.
+ * renames the result columns back. Uses the plugin's own mapping, so the SQL is the SQL CamelCasePlugin writes.
  */
 export class SnakeCasePostgresDialect extends PostgresDialect {
-  constructor(config: PostgresDialectConfig, private readonly plugin: RowShapeCamelCasePlugin) {
-    super(config);
-  }
-
   override createQueryCompiler(): QueryCompiler {
-    return new SnakeCaseQueryCompiler((identifier) => this.plugin.sqlIdentifier(identifier));
+    return new SnakeCaseQueryCompiler();
   }
 }
 
@@ -100,5 +98,4 @@ export class SnakeCasePostgresDialect extends PostgresDialect {
 export function compileDetached(node: RootOperationNode): { sql: string; parameters: readonly unknown[] } {
   return detachedCompiler.compileQuery(node, createQueryId());
 }
-const detachedNames = new RowShapeCamelCasePlugin();
-const detachedCompiler = new SnakeCaseQueryCompiler((identifier) => detachedNames.sqlIdentifier(identifier));
+const detachedCompiler = new SnakeCaseQueryCompiler();

@@ -58,11 +58,10 @@ export function createDatabase(options: DatabaseOptions): { db: Database; pool: 
   // checked-out ones (mid-transaction) emit on themselves; their queries fail and the pool discards them on release.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  // Column names are converted; JSON values (SIS metadata, change snapshots) keep their own keys.
-  const camelCase = new RowShapeCamelCasePlugin();
   const db = new Kysely<DB>({
-    dialect: new SnakeCasePostgresDialect({ pool }, camelCase),
-    plugins: [camelCase],
+    dialect: new SnakeCasePostgresDialect({ pool }),
+    // Column names are converted; JSON values (SIS metadata, change snapshots) keep their own keys.
+    plugins: [new RowShapeCamelCasePlugin()],
     log: options.onQuery
       ? (event) => {
           if (event.level === 'query') options.onQuery?.(event.query.sql);
