@@ -59,7 +59,7 @@ declare module 'fastify' {
 
 export interface BuildOptions {
   /** Sees every SQL statement the app runs (statement-count tests). */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** Validate every JSON response against its route's response schema (tests). */
   validateResponses?: boolean;
   /** Sees every route as it is registered (contract tests). */

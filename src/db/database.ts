@@ -43,7 +43,7 @@ export interface DatabaseOptions {
   poolMax?: number;
   applicationName?: string;
   /** Called with every SQL statement, for statement-count tests and debugging. */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
 export function createDatabase(options: DatabaseOptions): { db: Database; pool: pg.Pool } {
@@ -64,7 +64,7 @@ export function createDatabase(options: DatabaseOptions): { db: Database; pool: 
     plugins: [new RowShapeCamelCasePlugin()],
     log: options.onQuery
       ? (event) => {
-          if (event.level === 'query') options.onQuery?.(event.query.sql);
+          if (event.level === 'query') options.onQuery?.(event.query.sql, event.query.parameters);
         }
       : undefined,
   });

@@ -27,6 +27,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '20261126_0600_report-district-weeks': ['report_district_weeks', 'report_week_marks'],
   '20261126_0700_audit-event-indexes': [],
   '20261126_0800_change-feed-api-keys': [],
+  '20261126_0900_audit-record-index-others': [],
 };
 const ALL_TABLES = Object.values(TABLES_BY_MIGRATION).flat().sort();
 

@@ -120,7 +120,7 @@ t.test('each filter of the audit listing reads its index in page order, without 
   const filters: Array<[string, string, unknown[]]> = [
     ['audit_events_student_idx', 'student_id = $1', [id]],
     ['audit_events_actor_idx', 'actor_id = $1', [id]],
-    ['audit_events_record_idx', 'record_type = $1 and record_id = $2', ['student', id]],
+    ['audit_events_record_idx', 'record_type = $1 and record_id = $2 and record_id is distinct from student_id', ['contactLog', id]],
   ];
   for (const [index, where, values] of filters) {
     const client = await sql.connect();
@@ -138,5 +138,62 @@ t.test('each filter of the audit listing reads its index in page order, without 
     } finally {
       client.release();
     }
+  }
+});
+
+t.test('a listing by record id finds rows whose record is the student itself and rows of other records, in id order, each from its index', async (t) => {
+  const listings: Array<{ sql: string; parameters: readonly unknown[] }> = [];
+  const { app, d, as, database } = await startSeededApp(t, {
+    onQuery: (sql, parameters) => { if (/from \(select/.test(sql) && sql.includes('audit_events')) listings.push({ sql, parameters }); },
+  });
+  const created = await app.inject({ method: 'POST', url: '/v1/contact-logs', headers: { ...as.teacherA, 'x-request-id': 'rec-create' },
+    payload: { studentId: d.studentA, occurredAt: '2026-09-10T15:00:00Z', channel: 'phone', purpose: 'strength', summary: 'A good day.' } });
+  t.equal(created.statusCode, 201);
+  const logId = created.json().id as string;
+  for (const [i, url] of [`/v1/students/${d.studentA}`, `/v1/contact-logs/${logId}`, '/v1/students?limit=50', `/v1/students/${d.studentA}`].entries()) {
+    t.equal((await app.inject({ url, headers: { ...as.teacherA, 'x-request-id': `rec-${i}` } })).statusCode, 200, url);
+  }
+  const sql = new pg.Pool({ connectionString: database.url, max: 1 });
+  t.teardown(() => sql.end());
+  const expected = async (recordId: string) => (await sql.query<{ id: string }>(
+    'select id from audit_events where record_id = $1 order by id desc', [recordId])).rows.map((r) => Number(r.id));
+  const listed = async (query: string) => {
+    const ids: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await app.inject({ url: `/v1/audit-events?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: as.districtAdmin });
+      t.equal(res.statusCode, 200, query);
+      const body = res.json() as { data: Array<{ id: number }>; page: { nextCursor: string | null } };
+      ids.push(...body.data.map((e) => e.id));
+      cursor = body.page.nextCursor;
+    } while (cursor);
+    return ids;
+  };
+  const studentRows = await expected(d.studentA);
+  t.ok(studentRows.length >= 3, `the student itself was audited ${studentRows.length} times`);
+  t.same(await listed(`recordId=${d.studentA}`), studentRows, 'the student as a record: every row, newest first, across pages');
+  t.same(await listed(`recordId=${d.studentA}&recordType=student&action=read`), (await sql.query<{ id: string }>(
+    `select id from audit_events where record_id = $1 and action = 'read' order by id desc`, [d.studentA])).rows.map((r) => Number(r.id)));
+  const logRows = await expected(logId);
+  t.equal(logRows.length, 2, 'the contact log was created and read');
+  t.same(await listed(`recordId=${logId}`), logRows, 'another record: its rows only');
+  t.same(await listed(`recordId=${logId}&recordType=contactLog&studentId=${d.studentA}`), logRows);
+  t.same(await listed(`recordId=${logId}&recordType=student`), [], 'the type must match too');
+
+  // The statement the service sent for a record, on a trail the planner must assume is large: both indexes, no scan.
+  const listing = listings.at(-1)!;
+  const client = await sql.connect();
+  try {
+    await client.query('begin');
+    await client.query('set local enable_seqscan = off');
+    await client.query('set local enable_bitmapscan = off');
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${listing.sql}`, [...listing.parameters]);
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    t.match(plan, /Index Scan using audit_events_student_idx/, 'rows of the student itself: the student index');
+    t.match(plan, /Index Scan using audit_events_record_idx/, 'rows of other records: the record index');
+    t.notMatch(plan, /audit_events_pkey/, 'not a walk over the whole trail');
+    await client.query('rollback');
+  } finally {
+    client.release();
   }
 });

@@ -13,6 +13,7 @@ t.teardown(async () => {
 });
 
 const API_KEYS = '20261126_0800_change-feed-api-keys';
+const BEFORE_API_KEYS = '20261126_0700_audit-event-indexes';
 
 /** The tables whose writes record change events of their own: those whose insert trigger runs record_<table>_changes. */
 async function trackedTables(): Promise<string[]> {
@@ -39,7 +40,7 @@ t.test('each tracked table\'s state names every column as the API does', async (
 
 t.test('the migration renames the keys of events already stored, and its down renames them back', async (t) => {
   const migrator = createMigrator(db);
-  t.error((await migrator.migrateDown()).error);
+  t.error((await migrator.migrateTo(BEFORE_API_KEYS)).error);
   const { rows: [family] } = await sql<{ id: string }>`insert into families (name, notes) values ('Okafor', 'Before') returning id`.execute(db);
   const { rows: [student] } = await sql<{ id: string }>`insert into students (sourced_id, given_name, family_name, grade)
     values ('s-1', 'Ada', 'Okafor', '03') returning id`.execute(db);
@@ -50,7 +51,9 @@ t.test('the migration renames the keys of events already stored, and its down re
   t.match(before[0]!.data, { name: 'Okafor', notes: 'Before', created_at: String }, 'snake_case before the migration');
   t.match(before[1]!.data, { given_name: 'Ada', family_name: 'Okafor', sourced_id: 's-1' });
 
-  t.same(await migrateToLatest(db), [API_KEYS]);
+  const up = await migrator.migrateTo(API_KEYS);
+  t.error(up.error);
+  t.same(up.results?.map((r) => r.migrationName), [API_KEYS]);
   const after = await stored();
   t.same(after.map((e) => e.type), ['family', 'student']);
   t.same(after[0]!.data, Object.fromEntries(Object.entries(before[0]!.data!).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v])),
@@ -64,10 +67,10 @@ t.test('the migration renames the keys of events already stored, and its down re
   t.equal(tombstone!.data, null, 'a delete stores no state');
   t.match(updated!.data, { givenName: 'Adaeze', familyName: 'Okafor' }, 'new events are stored with the API\'s names');
 
-  t.error((await migrator.migrateDown()).error);
+  t.error((await migrator.migrateTo(BEFORE_API_KEYS)).error);
   const down = await stored();
   t.same(down[0]!.data, before[0]!.data, 'down restores the former keys');
   t.match(down[3]!.data, { given_name: 'Adaeze' });
   t.equal(down[2]!.data, null);
-  t.same(await migrateToLatest(db), [API_KEYS]);
+  t.ok((await migrateToLatest(db)).includes(API_KEYS));
 });

@@ -26,7 +26,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
 /** Builds the app on its own migrated database; closes and drops both when the test ends. */
 export async function startTestApp(t: Teardown, options: {
   config?: Partial<Config>;
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, options.config);
