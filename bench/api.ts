@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { benchConfig, workloads, type Workload } from './api-workloads.ts';
-import { ceilingPath, type Capture, type CapturedStatement } from './ceiling.ts';
+import { CEILING_VARIANTS, ceilingPath, type Capture, type CapturedStatement, type CeilingVariant } from './ceiling.ts';
 import { seedApiBench, SIZE } from './seed-api.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +32,11 @@ async function captureSql(): Promise<Capture> {
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     // Only the request's own pool: the start-up sweep of interrupted roster syncs runs on another pool in the background.
     const fromRequestPool = (this as unknown as { connectionParameters: { application_name?: string } }).connectionParameters.application_name === 'kinship-api';
-    if (sink && fromRequestPool && typeof args[0] === 'string') sink.push({ text: args[0], values: (args[1] as unknown[] | undefined) ?? [] });
+    // A text and its values, or (a prepared statement) a config holding them.
+    const [first, second] = args as [unknown, unknown[] | undefined];
+    const statement = typeof first === 'string' ? { text: first, values: second ?? [] }
+      : first && typeof first === 'object' && typeof (first as { text?: unknown }).text === 'string' ? first as CapturedStatement : undefined;
+    if (sink && fromRequestPool && statement) sink.push({ text: statement.text, values: statement.values ?? [] });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   const app = await buildApp(benchConfig(url));
@@ -95,22 +99,23 @@ try {
     const bare = `http://127.0.0.1:${ceilingPort}`;
     await load(ours, w.path, w, 2);
     const measured = await load(ours, w.path, w, duration);
-    await load(bare, ceilingPath(w.name), w, 2);
-    const top = await load(bare, ceilingPath(w.name), w, duration);
-    await load(bare, ceilingPath(w.name, true), w, 2);
-    const audited = await load(bare, ceilingPath(w.name, true), w, duration);
+    const ceilingRun = async (variant: CeilingVariant) => {
+      await load(bare, ceilingPath(w.name, variant), w, 2);
+      return load(bare, ceilingPath(w.name, variant), w, duration);
+    };
+    const [top, audited, unnamed] = [await ceilingRun(CEILING_VARIANTS[0]!), await ceilingRun(CEILING_VARIANTS[1]!), await ceilingRun(CEILING_VARIANTS[2]!)];
     const ratio = measured.rps / top.rps;
     const verdict = [w.read && top.rps > 0 && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
       .filter(Boolean).join('; ') || 'within budget';
-    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${top.rps.toFixed(0)} | ${top.p99} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${ratioText(measured.rps, audited.rps)} | ${verdict} |`);
+    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${top.rps.toFixed(0)} | ${top.p99} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${ratioText(measured.rps, audited.rps)} | ${unnamed.rps.toFixed(0)} | ${ratioText(measured.rps, unnamed.rps)} | ${verdict} |`);
     log(rows.at(-1)!);
   }
 } finally {
   server.kill('SIGTERM');
   ceiling.kill('SIGTERM');
 }
-log(`\n${connections} connections, ${duration} s per run, loopback; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit); ceiling + audit keeps the audit and idempotency statements.\n`);
-log('| workload | SQL statements | our req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | ceiling + audit req/s | ratio to it | budget |');
-log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+log(`\n${connections} connections, ${duration} s per run, loopback; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements).\n`);
+log('| workload | SQL statements | our req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | ceiling + audit req/s | ratio to it | unnamed ceiling req/s | ratio to it | budget |');
+log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) log(row);
 if (process.env.BENCH_PROFILE) log(`\nCPU profile of the app server in ${profileDir} (open in Chrome DevTools or speedscope)`);

@@ -81,7 +81,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  const { db } = createDatabase({ connectionString: config.databaseUrl, poolMax: config.dbPoolMax, onQuery: options.onQuery });
+  const { db } = createDatabase({
+    connectionString: config.databaseUrl, poolMax: config.dbPoolMax, preparedStatements: config.dbPreparedStatements, onQuery: options.onQuery,
+  });
   app.decorate('db', db);
   const events = config.eventBus === 'postgres' ? postgresEventBus(config.databaseUrl, app.log) : memoryEventBus();
   app.decorate('events', events);

@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { Kysely, type Transaction } from 'kysely';
 import { RowShapeCamelCasePlugin, SnakeCasePostgresDialect } from './camel-case.ts';
+import { preparingClient, StatementNames } from './prepared.ts';
 import type { DB } from './types.ts';
 
 export type Database = Kysely<DB>;
@@ -42,6 +43,8 @@ export interface DatabaseOptions {
   connectionString: string;
   poolMax?: number;
   applicationName?: string;
+  /** How many distinct statement texts to send as prepared statements, once each has been sent three times (0: none). */
+  preparedStatements?: number;
   /** Called with every SQL statement, for statement-count tests and debugging. */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
@@ -53,6 +56,7 @@ export function createDatabase(options: DatabaseOptions): { db: Database; pool: 
     application_name: options.applicationName ?? 'kinship-api',
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    ...(options.preparedStatements ? { Client: preparingClient(new StatementNames(options.preparedStatements)) } : {}),
   });
   // A client losing its connection (database restart) must not crash the process: idle clients report to the pool,
   // checked-out ones (mid-transaction) emit on themselves; their queries fail and the pool discards them on release.

@@ -26,6 +26,7 @@ interface PgError {
   constraint?: string;
   detail?: string;
   column?: string;
+  message?: string;
 }
 
 function isPgError(error: unknown): error is PgError {
@@ -61,10 +62,19 @@ export function appErrorFromPg(error: PgError): AppError | undefined {
     case '08003':
     case '08006':
       return new AppError(503, 'KINSHIP_UNAVAILABLE', 'Service unavailable', 'The database is not reachable; try again shortly', undefined, { 'retry-after': '5' });
+    case '26000':
+      return staleStatement();
+    case '0A000':
+      // A prepared statement whose table changed columns under it (a migration by another instance); the next try
+      // prepares it afresh (src/db/prepared.ts).
+      return /cached plan must not change result type/.test(error.message ?? '') ? staleStatement() : undefined;
     default:
       return undefined;
   }
 }
+
+const staleStatement = () => new AppError(503, 'KINSHIP_UNAVAILABLE', 'Service unavailable',
+  'The database schema changed during the request; try again', undefined, { 'retry-after': '1' });
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code;
