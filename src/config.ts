@@ -175,7 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: readString(env, 'DATA_DIR') ?? './.data',
     embeddedPgPort: readInt(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     dbPoolMax: readInt(env, 'DB_POOL_MAX', 10, 1, 500),
-    dbPreparedStatements: readInt(env, 'DB_PREPARED_STATEMENTS', 200, 0, 10_000),
+    dbPreparedStatements: readInt(env, 'DB_PREPARED_STATEMENTS', 100, 0, 10_000),
     migrateOnStart: readBool(env, 'MIGRATE_ON_START', true),
     jwt: {
       secret,

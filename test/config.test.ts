@@ -10,12 +10,13 @@ t.test('defaults', async (t) => {
   t.equal(config.dataDir, './.data');
   t.equal(config.migrateOnStart, true);
   t.equal(config.roster.massDeactivationThreshold, 0.1);
+  t.equal(config.dbPreparedStatements, 100);
 });
 
 t.test('values are parsed', async (t) => {
   const config = loadConfig({
     PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/k', MIGRATE_ON_START: 'false',
-    JWT_ISSUER: 'https://idp.example', LOG_LEVEL: 'debug', DB_POOL_MAX: '20',
+    JWT_ISSUER: 'https://idp.example', LOG_LEVEL: 'debug', DB_POOL_MAX: '20', DB_PREPARED_STATEMENTS: '0',
   });
   t.equal(config.port, 8080);
   t.equal(config.host, '0.0.0.0');
@@ -24,6 +25,7 @@ t.test('values are parsed', async (t) => {
   t.equal(config.jwt.issuer, 'https://idp.example');
   t.equal(config.logLevel, 'debug');
   t.equal(config.dbPoolMax, 20);
+  t.equal(config.dbPreparedStatements, 0);
 });
 
 t.test('a bad value throws a ConfigError naming the variable', async (t) => {
@@ -38,6 +40,7 @@ t.test('a bad value throws a ConfigError naming the variable', async (t) => {
     [{ JWT_PUBLIC_KEY: 'not-a-pem' }, 'JWT_PUBLIC_KEY'],
     [{ ROSTER_MASS_DEACTIVATION_THRESHOLD: '2' }, 'ROSTER_MASS_DEACTIVATION_THRESHOLD'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ DB_PREPARED_STATEMENTS: '-1' }, 'DB_PREPARED_STATEMENTS'],
   ];
   for (const [env, variable] of cases) {
     let thrown: unknown;
