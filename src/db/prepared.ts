@@ -45,11 +45,13 @@ export class StatementNames {
 }
 
 /**
- * What a prepared statement fails with when the server no longer matches it: a table it reads changed its columns
- * under `select *` (a migration applied by another instance: "cached plan must not change result type"), or the
- * statement is gone (a pooler reset the session).
+ * Whether a prepared statement failed because the server no longer matches it: a table it reads changed its columns
+ * under `select *` (a migration applied by another instance), or the statement is gone (a pooler reset the session).
  */
-const STALE_STATEMENT = new Set(['0A000', '26000']);
+export function isStaleStatement(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(message ?? ''));
+}
 
 /**
  * A pg Client that sends the named texts as prepared statements. Only a call with a text and a parameter array is
@@ -67,7 +69,7 @@ export function preparingClient(names: StatementNames): typeof pg.Client {
       if (name !== undefined) {
         const idle = this.getTransactionStatus() === 'I';
         return (query.call(this, { name, text, values }) as Promise<unknown>).catch((error: unknown) => {
-          if (!STALE_STATEMENT.has((error as { code?: string }).code ?? '')) throw error;
+          if (!isStaleStatement(error)) throw error;
           names.renew(text);
           // Outside a transaction nothing was done: run it again, unnamed. Inside one, the transaction has failed.
           if (idle) return query.call(this, text, values);

@@ -1,6 +1,7 @@
 // Renders every error as application/problem+json (RFC 9457): typed errors, schema validation, database and framework errors.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isStaleStatement } from '../db/prepared.ts';
 import { AppError, type ErrorCode, type FieldError } from './errors.ts';
 import { NO_NUL_PATTERN } from './schemas.ts';
 
@@ -26,7 +27,6 @@ interface PgError {
   constraint?: string;
   detail?: string;
   column?: string;
-  message?: string;
 }
 
 function isPgError(error: unknown): error is PgError {
@@ -62,19 +62,15 @@ export function appErrorFromPg(error: PgError): AppError | undefined {
     case '08003':
     case '08006':
       return new AppError(503, 'KINSHIP_UNAVAILABLE', 'Service unavailable', 'The database is not reachable; try again shortly', undefined, { 'retry-after': '5' });
-    case '26000':
-      return staleStatement();
-    case '0A000':
-      // A prepared statement whose table changed columns under it (a migration by another instance); the next try
-      // prepares it afresh (src/db/prepared.ts).
-      return /cached plan must not change result type/.test(error.message ?? '') ? staleStatement() : undefined;
     default:
-      return undefined;
+      // A prepared statement the server no longer matches (a migration by another instance changed a table's
+      // columns, or a pooler reset the session): the next try prepares it afresh (src/db/prepared.ts).
+      return isStaleStatement(error)
+        ? new AppError(503, 'KINSHIP_UNAVAILABLE', 'Service unavailable', 'The database schema or session changed during the request; try again',
+          undefined, { 'retry-after': '1' })
+        : undefined;
   }
 }
-
-const staleStatement = () => new AppError(503, 'KINSHIP_UNAVAILABLE', 'Service unavailable',
-  'The database schema changed during the request; try again', undefined, { 'retry-after': '1' });
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code;

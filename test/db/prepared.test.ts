@@ -3,7 +3,7 @@
 import pg from 'pg';
 import t from 'tap';
 import { sql } from 'kysely';
-import { StatementNames } from '../../src/db/prepared.ts';
+import { isStaleStatement, StatementNames } from '../../src/db/prepared.ts';
 import { startSeededApp } from '../helpers/app.ts';
 
 t.test('a text is named on its third sighting, keeps its name, and no more texts are named than the limit', async (t) => {
@@ -27,6 +27,14 @@ t.test('a text is named on its third sighting, keeps its name, and no more texts
   const counting = new StatementNames(10, 3, 4);
   for (const text of ['x', 'x', 'y', 'z', 'w', 'v']) counting.nameFor(text);
   t.equal(counting.nameFor('x'), undefined, 'sightings start over once the counter is full, rather than growing');
+});
+
+t.test('only a statement the server no longer matches counts as stale', async (t) => {
+  t.ok(isStaleStatement({ code: '26000', message: 'prepared statement "kinship_3" does not exist' }));
+  t.ok(isStaleStatement({ code: '0A000', message: 'cached plan must not change result type' }));
+  t.notOk(isStaleStatement({ code: '0A000', message: 'FOR UPDATE cannot be applied to the nullable side of an outer join' }));
+  t.notOk(isStaleStatement({ code: '23505', message: 'duplicate key value violates unique constraint' }));
+  t.notOk(isStaleStatement(undefined));
 });
 
 async function preparedStatements(db: import('../../src/db/database.ts').Database) {
@@ -76,7 +84,7 @@ t.test('repeated reads run prepared, answer as the first did, and survive a colu
     if (res.statusCode !== 201) {
       t.equal(res.statusCode, 503, 'a write that met the change is refused as one to retry');
       t.equal(res.headers['retry-after'], '1');
-      t.match(res.json(), { code: 'KINSHIP_UNAVAILABLE', detail: /schema changed/ });
+      t.match(res.json(), { code: 'KINSHIP_UNAVAILABLE', detail: /schema or session changed/ });
     }
   }
   t.ok(statuses.filter((s) => s !== 201).length <= 1, `at most the first write after the change fails: ${statuses.join(', ')}`);
