@@ -103,7 +103,9 @@ try {
       await load(bare, ceilingPath(w.name, variant), w, 2);
       return load(bare, ceilingPath(w.name, variant), w, duration);
     };
-    const [top, audited, unnamed] = [await ceilingRun(CEILING_VARIANTS[0]!), await ceilingRun(CEILING_VARIANTS[1]!), await ceilingRun(CEILING_VARIANTS[2]!)];
+    const top = await ceilingRun(CEILING_VARIANTS.bare);
+    const audited = await ceilingRun(CEILING_VARIANTS.audited);
+    const unnamed = await ceilingRun(CEILING_VARIANTS.unnamed);
     const ratio = measured.rps / top.rps;
     const verdict = [w.read && top.rps > 0 && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
       .filter(Boolean).join('; ') || 'within budget';

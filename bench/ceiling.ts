@@ -22,9 +22,11 @@ export interface CeilingVariant {
   /** Sends statements with parameters as prepared statements. */
   prepared: boolean;
 }
-export const CEILING_VARIANTS: CeilingVariant[] = [
-  { audited: false, prepared: true }, { audited: true, prepared: true }, { audited: false, prepared: false },
-];
+export const CEILING_VARIANTS = {
+  bare: { audited: false, prepared: true },
+  audited: { audited: true, prepared: true },
+  unnamed: { audited: false, prepared: false },
+} satisfies Record<string, CeilingVariant>;
 
 export const ceilingPath = (name: string, { audited, prepared }: CeilingVariant) =>
   `/${audited ? 'ceiling-audited' : 'ceiling'}${prepared ? '' : '-unnamed'}/${encodeURIComponent(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase())}`;
@@ -35,7 +37,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const app = Fastify({ logger: false });
   // Each workload bare, and with the audit and idempotency statements kept (to tell their cost from the framework's);
   // and bare with every statement unnamed, the ceiling of the rounds before the app prepared its statements.
-  for (const [w, [name, { method, statements }]] of Object.entries(capture).entries()) for (const [v, variant] of CEILING_VARIANTS.entries()) {
+  for (const [w, [name, { method, statements }]] of Object.entries(capture).entries()) for (const [v, variant] of Object.entries(CEILING_VARIANTS)) {
     const replay = (variant.audited ? statements : statements.filter((s) => !isFrameworkStatement(s.text)))
       .map((s, i) => (variant.prepared && s.values.length > 0 ? { ...s, name: `ceiling_${w}_${v}_${i}` } : s));
     app.route({
