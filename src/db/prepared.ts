@@ -1,19 +1,23 @@
 // Prepared statements for the SQL the app sends again and again, so PostgreSQL plans each once per connection.
 import pg from 'pg';
 
+/** Longer texts are never prepared: multi-row inserts of roster syncs, which vary with their row counts. */
+const MAX_TEXT = 64 * 1024;
+
 /**
  * Names for the statements worth preparing. A statement text with parameters is named once it has been sent `after`
  * times, up to `max` names in all. A name stays with its text for the life of the process, and every connection of the
  * pool prepares a named text the first time it runs it (node-postgres sends Parse once per connection and name).
- * Texts seen for the first time after the limit stay unnamed: a store of roster syncs' bulk inserts, whose texts vary
- * with their row counts, must not grow without bound, on the server or here.
+ * Texts seen for the first time after the limit stay unnamed, and so do texts over 64 KB: what the server and this
+ * process keep stays bounded however varied the statements.
  */
 export class StatementNames {
   private readonly names = new Map<string, string>();
   private readonly seen = new Map<string, number>();
+  private seenChars = 0;
   private issued = 0;
 
-  constructor(readonly max: number, readonly after = 3, private readonly maxSeen = 10_000) {}
+  constructor(readonly max: number, readonly after = 3, private readonly maxSeenChars = 4_000_000) {}
 
   get size(): number {
     return this.names.size;
@@ -21,11 +25,17 @@ export class StatementNames {
 
   nameFor(text: string): string | undefined {
     const name = this.names.get(text);
-    if (name !== undefined || this.names.size >= this.max) return name;
+    if (name !== undefined || this.names.size >= this.max || text.length > MAX_TEXT) return name;
     const count = (this.seen.get(text) ?? 0) + 1;
     if (count < this.after) {
-      // Counting starts over rather than growing: texts sent once each (bulk inserts) would fill it otherwise.
-      if (this.seen.size >= this.maxSeen) this.seen.clear();
+      if (count === 1) {
+        // Counting starts over rather than growing: texts sent once each would fill it otherwise.
+        if (this.seenChars + text.length > this.maxSeenChars) {
+          this.seen.clear();
+          this.seenChars = 0;
+        }
+        this.seenChars += text.length;
+      }
       this.seen.set(text, count);
       return undefined;
     }

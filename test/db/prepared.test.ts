@@ -26,7 +26,13 @@ t.test('a text is named on its third sighting, keeps its name, and no more texts
 
   const counting = new StatementNames(10, 3, 4);
   for (const text of ['x', 'x', 'y', 'z', 'w', 'v']) counting.nameFor(text);
-  t.equal(counting.nameFor('x'), undefined, 'sightings start over once the counter is full, rather than growing');
+  t.equal(counting.nameFor('x'), undefined, 'sightings start over once the texts counted reach their size, rather than growing');
+  counting.nameFor('x');
+  t.ok(counting.nameFor('x'), 'and named on its third sighting from there');
+
+  const long = 'x'.repeat(64 * 1024 + 1);
+  const sized = new StatementNames(10);
+  for (let i = 0; i < 5; i++) t.equal(sized.nameFor(long), undefined, 'a text over 64 KB is never named');
 });
 
 t.test('only a statement the server no longer matches counts as stale', async (t) => {
