@@ -23,6 +23,13 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 if (!process.env.BENCH_SKIP_SEED) {
   log(`seeding ${url}: ${Object.entries(SIZE).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   await seedApiBench(url, log);
+} else {
+  // Each run inserts some 100,000 audit rows; starting from the same trail keeps runs on one seed comparable.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('truncate audit_events, idempotency_keys');
+  await client.end();
+  log(`reusing ${url}; audit trail and idempotency keys emptied`);
 }
 
 /** Runs each workload once through the real app and records the SQL it sends, for the ceiling to replay. */
