@@ -70,7 +70,7 @@ export const ErrorResponses = {
   403: problemRef('The token does not allow this operation'),
   404: problemRef('No such record, or not visible to the caller'),
   429: problemRef('Rate limit reached (see RateLimit-* and Retry-After)'),
-  503: problemRef('Overloaded or the database is unreachable (see Retry-After)'),
+  503: problemRef('Overloaded, the database is unreachable, or its schema changed during the request (see Retry-After)'),
 } as const;
 
 export const WriteErrorResponses = {
