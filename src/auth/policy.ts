@@ -73,15 +73,34 @@ export function seesEveryStudent(principal: Principal): boolean {
   return principal.role === 'district_admin' || principal.role === 'integration';
 }
 
+/** What of a caller the visibility rules read besides the role, as holes of SQL built once per role (`frozenSql`). */
+export interface CallerHoles {
+  sub?: string;
+  schoolIds?: readonly string[];
+  [hole: string]: string | readonly string[] | undefined;
+}
+
+/**
+ * The caller's holes: none for those who see every student; the id for the others; and a school admin's rule also reads
+ * the token's schoolIds.
+ */
+export function callerHoles(principal: Principal): CallerHoles {
+  if (seesEveryStudent(principal)) return {};
+  return principal.role === 'school_admin' ? { sub: principal.sub, schoolIds: principal.schoolIds } : { sub: principal.sub };
+}
+
+/** The principal a builder of frozen SQL sees: the role, and the holes' stand-ins for what the rules read. */
+export function callerFromHoles(role: Role, holes: CallerHoles): Principal {
+  return { role, sub: holes.sub ?? '', schoolIds: (holes.schoolIds ?? []) as string[], scopes: [] };
+}
+
 /** visibleStudentIds, built once per role: nearly every statement composes it in, some several times. */
-const frozenVisibleStudentIds = frozenSql((role: Role, holes: { sub: string; schoolIds?: readonly string[] }) =>
-  visibleStudentIds(expressionBuilder<DB>(), { role, sub: holes.sub, schoolIds: (holes.schoolIds ?? []) as string[], scopes: [] }));
+const frozenVisibleStudentIds = frozenSql((role: Role, holes: { sub?: string; schoolIds?: readonly string[] }) =>
+  visibleStudentIds(expressionBuilder<DB>(), callerFromHoles(role, holes)));
 
 export function canSeeStudent(eb: ExpressionBuilder<DB, any>, principal: Principal, studentIdColumn: string): Expression<SqlBool> {
   if (seesEveryStudent(principal)) return sql<SqlBool>`true`;
-  // Only a school admin's rule reads the token's schoolIds.
-  const holes = principal.role === 'school_admin' ? { sub: principal.sub, schoolIds: principal.schoolIds } : { sub: principal.sub };
-  return eb(eb.ref(studentIdColumn), 'in', frozenVisibleStudentIds(principal.role, holes));
+  return eb(eb.ref(studentIdColumn), 'in', frozenVisibleStudentIds(principal.role, callerHoles(principal)));
 }
 
 /** True when the principal may see the student (one indexed query). */

@@ -1,10 +1,11 @@
 // SQL built once per shape and kept as text: for the subqueries every request composes in (visibility rules), whose
-// shape depends on a small key (the role) and whose values (the caller's ids) change from call to call.
+// shape depends on a small key (the role) and whose values (the caller's ids) change from call to call, and for whole
+// statements a hot route builds the same way on every request (the timeline).
 import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
 import { compileDetached } from './camel-case.ts';
 
 /** The values that vary between calls: strings (ids) or arrays passed as one parameter (`${ids}::uuid[]`). */
-type Holes = Record<string, string | readonly string[]>;
+type Holes = Record<string, string | readonly string[] | undefined>;
 
 interface Frozen<H extends Holes> {
   fragments: string[];
@@ -25,22 +26,37 @@ const PLACEHOLDER = /\$(\d+)/g;
  * stand-in does not come back as a parameter of its own.
  */
 export function frozenSql<K extends string, H extends Holes>(build: (key: K, holes: H) => OperationNodeSource): (key: K, holes: H) => RawBuilder<unknown> {
+  const subquery = frozen<K, H, undefined>(build, true);
+  return (key, holes) => subquery(key, holes, undefined);
+}
+
+/**
+ * `frozenSql` for a whole statement (not wrapped in parentheses): run it with `.execute(db)`, and its rows are mapped as
+ * the builder's would be. The key must tell apart every shape the builder can take, and have few values: each is kept.
+ * `creator` (the caller's Kysely or transaction) is only for the builder to start its query from.
+ */
+export function frozenStatement<K extends string, H extends Holes, C, R>(build: (key: K, holes: H, creator: C) => OperationNodeSource): (key: K, holes: H, creator: C) => RawBuilder<R> {
+  return frozen(build, false) as (key: K, holes: H, creator: C) => RawBuilder<R>;
+}
+
+function frozen<K extends string, H extends Holes, C>(build: (key: K, holes: H, creator: C) => OperationNodeSource, subquery: boolean): (key: K, holes: H, creator: C) => RawBuilder<unknown> {
   const shapes = new Map<K, Frozen<H>>();
-  return (key, holes) => {
-    let frozen = shapes.get(key);
-    if (!frozen) {
-      frozen = freeze(key, holes, build);
-      shapes.set(key, frozen);
+  return (key, holes, creator) => {
+    let shape = shapes.get(key);
+    if (!shape) {
+      shape = freeze(key, holes, (k, h) => build(k, h, creator), subquery);
+      shapes.set(key, shape);
     }
-    const values = frozen.parameters.map((p) => ('hole' in p ? holes[p.hole] : p.constant));
-    return sql(frozen.fragments as unknown as TemplateStringsArray, ...values);
+    const values = shape.parameters.map((p) => ('hole' in p ? holes[p.hole] : p.constant));
+    return sql(shape.fragments as unknown as TemplateStringsArray, ...values);
   };
 }
 
-function freeze<K extends string, H extends Holes>(key: K, holes: H, build: (key: K, holes: H) => OperationNodeSource): Frozen<H> {
+function freeze<K extends string, H extends Holes>(key: K, holes: H, build: (key: K, holes: H) => OperationNodeSource, subquery: boolean): Frozen<H> {
   const standIns = new Map<unknown, keyof H>();
   const standInHoles = {} as Record<keyof H, string | readonly string[]>;
   for (const name of Object.keys(holes) as Array<keyof H>) {
+    if (holes[name] === undefined) continue;
     // Strings are told apart by value, arrays by identity.
     const standIn = Array.isArray(holes[name]) ? [] as string[] : `\u0000frozen-sql hole ${String(name)}\u0000`;
     standIns.set(standIn, name);
@@ -62,8 +78,10 @@ function freeze<K extends string, H extends Holes>(key: K, holes: H, build: (key
   }
   if (expected - 1 !== parameters.length) throw new Error(`frozenSql: ${parameters.length} parameters for ${expected - 1} placeholders`);
   fragments.push(compiled.sql.slice(last));
-  // A subquery: in parentheses, as Kysely writes a nested query.
-  fragments[0] = `(${fragments[0]}`;
-  fragments[fragments.length - 1] = `${fragments[fragments.length - 1]})`;
+  if (subquery) {
+    // In parentheses, as Kysely writes a nested query.
+    fragments[0] = `(${fragments[0]}`;
+    fragments[fragments.length - 1] = `${fragments[fragments.length - 1]})`;
+  }
   return { fragments, parameters };
 }

@@ -61,9 +61,19 @@ export function timeKey(column: string): RawBuilder<string> {
 
 /** Rows after the cursor in (timestamp, id) order, ascending or descending. */
 export function afterTimeKey(column: string, idColumn: string, after: CursorKey, order: 'asc' | 'desc'): RawBuilder<SqlBool> {
+  return afterCheckedTimeKey(column, idColumn, assertTimeCursor(after), order);
+}
+
+/** The cursor's (timestamp, id), or a 400 when it is not a cursor of a time-ordered list. */
+export function assertTimeCursor(after: CursorKey): [string, string] {
   if (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0]))) {
     throw new ValidationError('cursor does not belong to this list', [{ path: '/querystring/cursor', message: 'is not a cursor of this list' }]);
   }
+  return [after[0], after[1]];
+}
+
+/** afterTimeKey for a cursor `assertTimeCursor` has checked (or, in SQL built once per shape, its stand-ins). */
+export function afterCheckedTimeKey(column: string, idColumn: string, [at, id]: [string, string], order: 'asc' | 'desc'): RawBuilder<SqlBool> {
   const comparison = sql.raw(order === 'asc' ? '>' : '<');
-  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref(idColumn)}) ${comparison} (${after[0]}::timestamptz, ${after[1]}::uuid)`;
+  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref(idColumn)}) ${comparison} (${at}::timestamptz, ${id}::uuid)`;
 }

@@ -21,3 +21,19 @@ export const schemaController: FastifyServerOptions['schemaController'] = {
     },
   },
 };
+
+/**
+ * A preValidation hook for query lists documented as "comma-separated or repeated": `types=a,b`, `types=a&types=b` and
+ * a mix of both reach the schema as one array `[a, b]`.
+ */
+export function commaSeparatedQuery(...names: string[]) {
+  return async (request: { query: unknown }): Promise<void> => {
+    const query = request.query as Record<string, unknown>;
+    for (const name of names) {
+      const value = query[name];
+      if (typeof value === 'string' || Array.isArray(value)) {
+        query[name] = ([] as unknown[]).concat(value).flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+      }
+    }
+  };
+}

@@ -6,7 +6,7 @@ import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { canSeeStudent, visibleStudentIds } from '../../src/auth/policy.ts';
 import { ROLES, type Principal } from '../../src/auth/principal.ts';
 import { createDatabase } from '../../src/db/database.ts';
-import { frozenSql } from '../../src/db/frozen-sql.ts';
+import { frozenSql, frozenStatement } from '../../src/db/frozen-sql.ts';
 import type { DB } from '../../src/db/types.ts';
 import { visibleContactLogs } from '../../src/features/contact-logs/queries.ts';
 import { visibleGoals } from '../../src/features/goals/queries.ts';
@@ -110,4 +110,28 @@ t.test('visibility rules kept as SQL text compile to the statement the rules bui
   t.throws(() => inList('k', { ids: ['00000000-0000-4000-8000-000000000001'] }), /hole ids is not passed through/, 'a hole spread into a list is refused');
   const unused = frozenSql((_key: string, _holes: { sub: string }) => db.selectFrom('students').select('id'));
   t.throws(() => unused('k', { sub: 'x' }), /hole sub is not passed through/, 'a hole the builder ignores is refused');
+});
+
+t.test('a frozen statement: the text the builder writes, each call with its own values, rows mapped as the builder maps them', async (t) => {
+  let builds = 0;
+  const byGrade = frozenStatement<string, { grade?: string; limit: string }, Kysely<DB>, { id: string; givenName: string }>((key, holes, creator) => {
+    builds += 1;
+    let q = creator.selectFrom('students').select(['id', 'givenName']);
+    if (holes.grade !== undefined) q = q.where('grade', '=', holes.grade);
+    return q.orderBy('id').limit(holes.limit as unknown as number);
+  });
+  const built = (grade: string | undefined, limit: number) => {
+    let q = db.selectFrom('students').select(['id', 'givenName']);
+    if (grade !== undefined) q = q.where('grade', '=', grade);
+    return q.orderBy('id').limit(limit);
+  };
+  const grades = (await db.selectFrom('students').select('grade').distinct().execute()).map((r) => r.grade!).filter(Boolean);
+  t.ok(grades.length >= 2, 'the seed has students in two grades or more');
+  for (const grade of grades) {
+    const frozen = byGrade('grade', { grade, limit: '2' }, db);
+    t.equal(frozen.compile(db).sql, built(grade, 2).compile().sql, 'the same text as built, not in parentheses');
+    t.same((await frozen.execute(db)).rows, await built(grade, 2).execute(), `grade ${grade}: the rows the built statement gives, camelCased`);
+  }
+  t.same((await byGrade('all', { limit: '3' }, db).execute(db)).rows, await built(undefined, 3).execute(), 'an absent hole is no hole');
+  t.equal(builds, 2, 'built once per key');
 });

@@ -36,10 +36,33 @@ t.test('student timeline', async (t) => {
   t.same(new Set(mother.map((i) => i.id)), new Set([familyLog.id, goal.id, homeWin.id, toMother.id]),
     'the family sees family-visible logs and progress, goals it takes part in and resources shared with it');
 
+  // The father's token is signed here: the seeded tokens have one guardian of family A. Both guardians' feeds are one
+  // shape of statement, built once: each must get its own caller's rows.
+  const father = { authorization: `Bearer ${app.jwt.sign({ role: 'guardian', sub: d.guardianA2 }, { expiresIn: '1h' })}` };
+  t.same(new Set((await feed(father)).map((i) => i.id)), new Set([familyLog.id, toFather.id]),
+    'the father: family-visible logs, and only the resource shared with him (no goal and none of its progress: he takes no part in it)');
+  t.same(new Set((await feed(as.guardianA)).map((i) => i.id)), new Set(mother.map((i) => i.id)), 'the mother again, after the father');
+  for (const [who, headers] of [['district admin', as.districtAdmin], ['school admin', as.schoolAdminA], ['integration', as.integrationRead]] as const) {
+    t.same(new Set((await feed(headers)).map((i) => i.id)), new Set(staff.map((i) => i.id)), `${who}: the whole feed`);
+  }
+  t.equal((await app.inject({ url: `/v1/students/${d.studentA}/timeline`, headers: as.integrationNone })).statusCode, 403, 'without the partnership scope');
+
   const onlyGoals = await feed(as.teacherA, '&types=goal');
   t.same(new Set(onlyGoals.map((i) => i.type)), new Set(['goal']));
   const september2 = await feed(as.teacherA, '&from=2026-09-02T00:00:00Z&to=2026-09-03T00:00:00Z');
   t.same(september2.map((i) => i.id), [familyLog.id]);
+  t.same((await feed(as.teacherA, '&from=2026-09-03T00:00:00%2B02:00')).map((i) => i.id).filter((id) => id === familyLog.id || id === homeWin.id),
+    [homeWin.id], 'an offset in from is the instant it names (09-02T22:00Z): the log of 09-02 10:00Z is before it');
+  t.same((await feed(as.teacherA, '&q=picture')).map((i) => i.id), [toFather.id, toMother.id].filter((id) => staff.some((i) => i.id === id))
+    .sort((a, b) => staff.findIndex((i) => i.id === a) - staff.findIndex((i) => i.id === b)), 'q matches headlines');
+  t.same((await feed(as.teacherA, '&q=100%25_')).map((i) => i.id), [], 'q takes % and _ literally');
+  t.same((await feed(as.teacherA, '&types=progressEvent&q=prompts&from=2026-09-04T00:00:00Z')).map((i) => i.id), [staffNote.id], 'filters combined');
+
+  for (const twice of ['&types=goal,goal', '&types=goal&types=goal']) {
+    t.same((await feed(as.teacherA, twice)).map((i) => i.id).sort(), [goal.id, privateGoal.id].sort(), `${twice}: a kind asked for twice lists its entries once`);
+  }
+  const bothOrders = [await feed(as.teacherA, '&types=goal,contactLog'), await feed(as.teacherA, '&types=contactLog,goal')];
+  t.same(bothOrders[0], bothOrders[1], 'the order of the kinds asked for does not matter');
 
   const pages: string[] = [];
   let cursor: string | null = null;

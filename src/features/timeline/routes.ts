@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { contextFromRequest } from '../../http/context.ts';
 import { IdParams, PageOf, withErrors } from '../../http/schemas.ts';
+import { commaSeparatedQuery } from '../../http/validators.ts';
 import { TimelineItem, TimelineQuery } from './schemas.ts';
 import { getStudentTimeline } from './service.ts';
 
@@ -17,5 +18,6 @@ export async function timelineRoutes(fastify: FastifyInstance): Promise<void> {
       params: IdParams, querystring: TimelineQuery,
       response: withErrors({ 200: PageOf(Type.Ref(TimelineItem)) }),
     },
+    preValidation: commaSeparatedQuery('types'),
   }, async (request) => getStudentTimeline(contextFromRequest(request, app.db), request.params.id, request.query));
 }
