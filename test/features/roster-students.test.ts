@@ -42,6 +42,15 @@ t.test('students and families', async (t) => {
     t.same(ids((await get('/v1/students?q=luc', admin)).body), [d.studentA2]);
     t.same(ids((await get('/v1/students?status=inactive', admin)).body), []);
     t.same(ids((await get('/v1/students?updatedSince=2999-01-01T00:00:00Z', admin)).body), []);
+    // Each role and set of filters is one statement, built once and run with each request's values.
+    t.same(ids((await get(`/v1/students?classId=${d.classA}&status=active&grade=03`, admin)).body), [d.studentA]);
+    t.same(ids((await get(`/v1/students?classId=${d.classB}&status=active&grade=07`, admin)).body), [d.studentB], 'the same filters, other values');
+    t.same(ids((await get(`/v1/students?classId=${d.classA}&status=inactive&grade=03`, admin)).body), []);
+    t.same(ids((await get('/v1/students', as.teacherB)).body), [d.studentB], 'another teacher, the same statement: their own students');
+    t.same(ids((await get('/v1/students', as.teacherA)).body), [d.studentA2, d.studentA]);
+    t.same(ids((await get(`/v1/students?schoolId=${d.schoolA}&familyId=${d.familyA}&q=garc&guardianId=${d.guardianA2}`, as.schoolAdminA)).body),
+      [d.studentA2, d.studentA], 'every filter at once, for a school admin');
+    t.same(ids((await get(`/v1/students?schoolId=${d.schoolB}`, as.schoolAdminA)).body), [], 'a school admin sees only their schools');
     t.equal((await get('/v1/students?grade=', admin)).status, 400);
     t.equal((await get('/v1/students?shoeSize=3', admin)).status, 400);
   });

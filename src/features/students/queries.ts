@@ -1,12 +1,13 @@
 // SQL for students: visible rows (through the policy), filters, name-ordered keyset paging, and writes.
 import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
-import type { Principal } from '../../auth/principal.ts';
-import { canSeeStudent } from '../../auth/policy.ts';
+import type { Principal, Role } from '../../auth/principal.ts';
+import { callerFromHoles, callerHoles, canSeeStudent, type CallerHoles } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
+import { frozenStatement } from '../../db/frozen-sql.ts';
 import type { Students } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../db/batch.ts';
-import { afterPerson, containsPattern } from './roster-common.ts';
+import { afterCheckedPerson, afterPerson, assertPersonCursor, containsPattern } from './roster-common.ts';
 import type { StudentListQuery } from './schemas.ts';
 
 export type StudentRow = Selectable<Students>;
@@ -21,35 +22,65 @@ export async function findStudent(db: Executor, principal: Principal, id: string
   return query.executeTakeFirst();
 }
 
-export async function listStudentRows(db: Executor, principal: Principal, filter: StudentListQuery,
-  after: CursorKey | undefined, limit: number): Promise<StudentRow[]> {
-  let query = visibleStudents(db, principal);
-  if (filter.grade) query = query.where('s.grade', '=', filter.grade);
-  if (filter.familyId) query = query.where('s.familyId', '=', filter.familyId);
-  if (filter.caseManagerId) query = query.where('s.caseManagerId', '=', filter.caseManagerId);
-  if (filter.status) query = query.where('s.status', '=', filter.status);
-  if (filter.updatedSince) query = query.where('s.updatedAt', '>=', new Date(filter.updatedSince));
-  if (filter.q) {
-    query = query.where(sql<SqlBool>`s.given_name || ' ' || coalesce(s.preferred_first_name, '') || ' ' || s.family_name ilike ${containsPattern(filter.q)}`);
+interface ListHoles extends CallerHoles {
+  limit: string;
+  grade?: string;
+  familyId?: string;
+  caseManagerId?: string;
+  status?: string;
+  updatedSince?: string;
+  q?: string;
+  schoolId?: string;
+  classId?: string;
+  guardianId?: string;
+  afterFamilyName?: string;
+  afterGivenName?: string;
+  afterId?: string;
+}
+
+/** The student list, built and compiled once per role and set of filters (the key names both), run with their values. */
+const listStatement = frozenStatement<string, ListHoles, Executor, StudentRow>((key, holes, db) => {
+  let query = visibleStudents(db, callerFromHoles(key.split('|')[0] as Role, holes));
+  if (holes.grade !== undefined) query = query.where('s.grade', '=', holes.grade);
+  if (holes.familyId !== undefined) query = query.where('s.familyId', '=', holes.familyId);
+  if (holes.caseManagerId !== undefined) query = query.where('s.caseManagerId', '=', holes.caseManagerId);
+  if (holes.status !== undefined) query = query.where('s.status', '=', holes.status as StudentRow['status']);
+  if (holes.updatedSince !== undefined) query = query.where('s.updatedAt', '>=', holes.updatedSince as unknown as Date);
+  if (holes.q !== undefined) {
+    query = query.where(sql<SqlBool>`s.given_name || ' ' || coalesce(s.preferred_first_name, '') || ' ' || s.family_name ilike ${holes.q}`);
   }
-  if (filter.schoolId) {
-    const schoolId = filter.schoolId;
+  const { schoolId, classId, guardianId } = holes;
+  if (schoolId !== undefined) {
     query = query.where((eb) => eb.or([eb('s.schoolId', '=', schoolId),
       eb.exists(eb.selectFrom('studentSchools as fs').select('fs.studentId').whereRef('fs.studentId', '=', 's.id')
         .where('fs.schoolId', '=', schoolId).where('fs.status', '=', 'active'))]));
   }
-  if (filter.classId) {
-    const classId = filter.classId;
+  if (classId !== undefined) {
     query = query.where((eb) => eb.exists(eb.selectFrom('enrollments as fe').select('fe.id').whereRef('fe.studentId', '=', 's.id')
       .where('fe.classId', '=', classId).where('fe.status', '=', 'active')));
   }
-  if (filter.guardianId) {
-    const guardianId = filter.guardianId;
+  if (guardianId !== undefined) {
     query = query.where((eb) => eb.exists(eb.selectFrom('studentGuardians as fg').select('fg.id').whereRef('fg.studentId', '=', 's.id')
       .where('fg.guardianId', '=', guardianId).where('fg.status', '=', 'active')));
   }
-  if (after) query = query.where(afterPerson('s', after));
-  return query.orderBy('s.familyName').orderBy('s.givenName').orderBy('s.id').limit(limit + 1).execute();
+  if (holes.afterId !== undefined) query = query.where(afterCheckedPerson('s', [holes.afterFamilyName!, holes.afterGivenName!, holes.afterId]));
+  return query.orderBy('s.familyName').orderBy('s.givenName').orderBy('s.id').limit(holes.limit as unknown as number);
+});
+
+export async function listStudentRows(db: Executor, principal: Principal, filter: StudentListQuery,
+  after: CursorKey | undefined, limit: number): Promise<StudentRow[]> {
+  const holes: ListHoles = { ...callerHoles(principal), limit: String(limit + 1) };
+  if (filter.grade) holes.grade = filter.grade;
+  if (filter.familyId) holes.familyId = filter.familyId;
+  if (filter.caseManagerId) holes.caseManagerId = filter.caseManagerId;
+  if (filter.status) holes.status = filter.status;
+  if (filter.updatedSince) holes.updatedSince = new Date(filter.updatedSince).toISOString();
+  if (filter.q) holes.q = containsPattern(filter.q);
+  if (filter.schoolId) holes.schoolId = filter.schoolId;
+  if (filter.classId) holes.classId = filter.classId;
+  if (filter.guardianId) holes.guardianId = filter.guardianId;
+  if (after) [holes.afterFamilyName, holes.afterGivenName, holes.afterId] = assertPersonCursor(after);
+  return (await listStatement(`${principal.role}|${Object.keys(holes).join(',')}`, holes, db).execute(db)).rows;
 }
 
 export async function insertStudent(db: Executor, values: Insertable<Students>): Promise<string> {

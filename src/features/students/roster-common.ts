@@ -62,6 +62,11 @@ export function personCursor(row: { familyName: string; givenName: string; id: s
 }
 
 export function afterPerson(alias: string, after: CursorKey): RawBuilder<SqlBool> {
+  return afterCheckedPerson(alias, assertPersonCursor(after));
+}
+
+/** The cursor's (family name, given name, id), or a 400 when it is not a cursor of a people list. */
+export function assertPersonCursor(after: CursorKey): [string, string, string] {
   let names: unknown;
   try {
     names = JSON.parse(String(after[0]));
@@ -71,7 +76,12 @@ export function afterPerson(alias: string, after: CursorKey): RawBuilder<SqlBool
   if (!Array.isArray(names) || names.length !== 2 || !names.every((n) => typeof n === 'string')) {
     throw new ValidationError('cursor does not belong to this list', [{ path: '/querystring/cursor', message: 'is not a cursor of this list' }]);
   }
-  return sql<SqlBool>`(${sql.ref(`${alias}.familyName`)}, ${sql.ref(`${alias}.givenName`)}, ${sql.ref(`${alias}.id`)}) > (${names[0]}, ${names[1]}, ${after[1]}::uuid)`;
+  return [names[0] as string, names[1] as string, after[1]];
+}
+
+/** afterPerson for a cursor `assertPersonCursor` has checked (or, in SQL built once per shape, its stand-ins). */
+export function afterCheckedPerson(alias: string, [familyName, givenName, id]: [string, string, string]): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(`${alias}.familyName`)}, ${sql.ref(`${alias}.givenName`)}, ${sql.ref(`${alias}.id`)}) > (${familyName}, ${givenName}, ${id}::uuid)`;
 }
 
 /** Title-ordered lists (schools, classes): the cursor's sort value is the title. */

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../../http/context.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, decodeCursor, pageLimit, timeKey, toPage, type Page } from '../../http/paging.ts';
 import { distinct, firstRowsPerParent, pagesByParent } from '../../db/batch.ts';
+import { containsPattern } from '../../db/filters.ts';
 import { visibleContactLogs } from '../contact-logs/service.ts';
 import { visibleGoals } from '../goals/service.ts';
 import { visibleProgressEvents } from '../progress-events/service.ts';
@@ -93,7 +94,7 @@ export async function getStudentTimeline(ctx: ServiceContext, studentId: string,
   const holes: FeedHoles = { ...callerHoles(ctx.principal), studentId, limit: String(limit + 1) };
   if (query.from) holes.from = new Date(query.from).toISOString();
   if (query.to) holes.to = new Date(query.to).toISOString();
-  if (query.q) holes.q = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (query.q) holes.q = containsPattern(query.q);
   if (after) [holes.afterAt, holes.afterId] = assertTimeCursor(after);
   const key = `${ctx.principal.role}|${wantedTypes(query.types).join(',')}|${Object.keys(holes).join(',')}`;
   const { rows } = await feedStatement(key, holes, ctx.db).execute(ctx.db);
