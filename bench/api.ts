@@ -2,7 +2,7 @@
 // Usage: npm run bench  (env: BENCH_DATABASE_URL, BENCH_DURATION=10, BENCH_CONNECTIONS=100, BENCH_SKIP_SEED=1, BENCH_PROFILE=1,
 // BENCH_ONLY=<substring of a workload name>). Prints a markdown table; never asserts on time.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,8 +67,12 @@ async function captureSql(): Promise<Capture> {
   return capture;
 }
 
+/** The V8 options `npm start` gives the service (before `--import`): both servers run under them. */
+const SERVICE_NODE_OPTIONS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+  .scripts.start.split(' --import')[0]!.split(' ').slice(1);
+
 function start(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS, ...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -123,7 +127,7 @@ try {
   server.kill('SIGTERM');
   ceiling.kill('SIGTERM');
 }
-log(`\n${connections} connections, ${duration} s per run, loopback; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements).\n`);
+log(`\n${connections} connections, ${duration} s per run, loopback, both servers under \`${SERVICE_NODE_OPTIONS.join(' ')}\` as \`npm start\` runs the service; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements).\n`);
 log('| workload | SQL statements | our req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | ceiling + audit req/s | ratio to it | unnamed ceiling req/s | ratio to it | budget |');
 log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) log(row);

@@ -1,5 +1,5 @@
 // The real entry point: starts on DATABASE_URL or an embedded PostgreSQL, logs where it is, stops cleanly on SIGTERM.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -68,4 +68,13 @@ t.test('without DATABASE_URL: boots an embedded PostgreSQL whose data survives a
   t.notMatch(second.output(), /generated a local signing secret/, 'the local secret is reused');
   second.child.kill('SIGTERM');
   t.equal((await second.exited).code, 0);
+});
+
+t.test('the container image runs the service as npm start does, with the same V8 options', async (t) => {
+  const root = new URL('..', import.meta.url);
+  const start = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))?.[1];
+  t.ok(cmd, 'the Dockerfile has an exec-form CMD');
+  t.same(JSON.parse(cmd!), start.split(' '), `CMD is ${start}`);
+  t.match(start, /--max-semi-space-size=\d+/, 'with the young generation docs/operations.md describes');
 });
