@@ -16,10 +16,16 @@ function visibleStudents(db: Executor, principal: Principal) {
   return db.selectFrom('students as s').selectAll('s').where((eb) => canSeeStudent(eb, principal, 's.id'));
 }
 
+/** A visible student by id, built once per role (and lock): every read of one student and every student write runs it. */
+const findStatement = frozenStatement<string, CallerHoles & { id: string }, Executor, StudentRow>((key, holes, db) => {
+  const [role, lock] = key.split('|') as [Role, string];
+  const query = visibleStudents(db, callerFromHoles(role, holes)).where('s.id', '=', holes.id);
+  return lock === 'for update' ? query.forUpdate('s') : query;
+});
+
 export async function findStudent(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<StudentRow | undefined> {
-  let query = visibleStudents(db, principal).where('s.id', '=', id);
-  if (forUpdate) query = query.forUpdate('s');
-  return query.executeTakeFirst();
+  const { rows } = await findStatement(`${principal.role}|${forUpdate ? 'for update' : ''}`, { ...callerHoles(principal), id }, db).execute(db);
+  return rows[0];
 }
 
 interface ListHoles extends CallerHoles {
