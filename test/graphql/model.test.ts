@@ -54,6 +54,11 @@ t.test('the model over GraphQL', async (t) => {
     t.same(next.data!.student.contactLogs.nodes, [{ summary: 'Great week', guardians: [{ givenName: 'Rosa' }] }], 'relation connections page with after');
     t.equal(s.progressEvents.nodes.length, 3);
     t.equal(s.timeline.nodes.length, 3);
+    const goalsOnly = await gql(as.teacherA, `query ($id: UUID!) { student(id: $id) { once: timeline(types: [goal]) { nodes { headline } }
+      twice: timeline(types: [goal, goal]) { nodes { headline } } } }`, { id: d.studentA });
+    t.notOk(goalsOnly.errors, JSON.stringify(goalsOnly.errors));
+    t.ok(goalsOnly.data!.student.once.nodes.length > 0);
+    t.same(goalsOnly.data!.student.twice, goalsOnly.data!.student.once, 'a kind asked for twice lists its entries once');
     const restStudent = await app.inject({ url: `/v1/students/${d.studentA}`, headers: as.teacherA });
     t.equal(restStudent.headers.etag, s.etag, 'the GraphQL etag is the REST ETag');
   });
