@@ -22,6 +22,11 @@ export function benchConfig(databaseUrl: string, port = 0): Config {
   });
 }
 
+/** The contact log the write workload creates, over and over. */
+export const BENCH_CONTACT_LOG = {
+  studentId: benchIds.student(200), occurredAt: '2026-03-02T15:00:00Z', channel: 'phone', purpose: 'strength', summary: 'Shared a win from today.',
+} as const;
+
 export function workloads(): Workload[] {
   const sign = createSigner({ key: BENCH_JWT_SECRET, expiresIn: 24 * 3_600_000 });
   // Teacher 0 teaches class 0 (school 0), which holds students 0 and 200.
@@ -47,7 +52,7 @@ export function workloads(): Workload[] {
     {
       name: 'create contact log', read: false, method: 'POST', path: '/v1/contact-logs', headers: { ...teacher, ...json },
       // Student 200 is in class 0 too: the logs this workload piles up must not grow the timeline the reads measure.
-      body: JSON.stringify({ studentId: benchIds.student(200), occurredAt: '2026-03-02T15:00:00Z', channel: 'phone', purpose: 'strength', summary: 'Shared a win from today.' }),
+      body: JSON.stringify(BENCH_CONTACT_LOG),
     },
     { name: 'GraphQL class board', read: true, method: 'POST', path: '/graphql', headers: { ...teacher, ...json }, body: JSON.stringify({ query: graphql, variables: { id: benchIds.klass(0) } }) },
     { name: 'engagement report', read: true, method: 'GET', path: '/v1/reports/engagement?from=2025-08-25&to=2026-06-12&groupBy=school', headers: admin },
