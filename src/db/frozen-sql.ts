@@ -4,7 +4,10 @@
 import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
 import { compileDetached } from './camel-case.ts';
 
-/** The values that vary between calls: strings (ids) or arrays passed as one parameter (`${ids}::uuid[]`). */
+/**
+ * The values that vary between calls: strings (ids) or arrays passed as one parameter (`${ids}::uuid[]`). A hole left
+ * undefined is not set: which holes are set is part of the shape.
+ */
 type Holes = Record<string, string | readonly string[] | undefined>;
 
 interface Frozen<H extends Holes> {
@@ -32,20 +35,23 @@ export function frozenSql<K extends string, H extends Holes>(build: (key: K, hol
 
 /**
  * `frozenSql` for a whole statement (not wrapped in parentheses): run it with `.execute(db)`, and its rows are mapped as
- * the builder's would be. The key must tell apart every shape the builder can take, and have few values: each is kept.
- * `creator` (the caller's Kysely or transaction) is only for the builder to start its query from.
+ * the builder's would be. A shape is the key with the names of the holes set (optional filters need no place in the
+ * key); the key must tell apart whatever else shapes the statement (the role, a lock), and have few values: each shape
+ * is kept. `creator` (the caller's Kysely or transaction) is only for the builder to start its query from.
  */
 export function frozenStatement<K extends string, H extends Holes, C, R>(build: (key: K, holes: H, creator: C) => OperationNodeSource): (key: K, holes: H, creator: C) => RawBuilder<R> {
   return frozen(build, false) as (key: K, holes: H, creator: C) => RawBuilder<R>;
 }
 
 function frozen<K extends string, H extends Holes, C>(build: (key: K, holes: H, creator: C) => OperationNodeSource, subquery: boolean): (key: K, holes: H, creator: C) => RawBuilder<unknown> {
-  const shapes = new Map<K, Frozen<H>>();
+  const shapes = new Map<string, Frozen<H>>();
   return (key, holes, creator) => {
-    let shape = shapes.get(key);
+    let shapeKey = key as string;
+    for (const name in holes) if (holes[name] !== undefined) shapeKey += `|${name}`;
+    let shape = shapes.get(shapeKey);
     if (!shape) {
       shape = freeze(key, holes, (k, h) => build(k, h, creator), subquery);
-      shapes.set(key, shape);
+      shapes.set(shapeKey, shape);
     }
     const values = shape.parameters.map((p) => ('hole' in p ? holes[p.hole] : p.constant));
     return sql(shape.fragments as unknown as TemplateStringsArray, ...values);

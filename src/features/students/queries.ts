@@ -44,9 +44,9 @@ interface ListHoles extends CallerHoles {
   afterId?: string;
 }
 
-/** The student list, built and compiled once per role and set of filters (the key names both), run with their values. */
-const listStatement = frozenStatement<string, ListHoles, Executor, StudentRow>((key, holes, db) => {
-  let query = visibleStudents(db, callerFromHoles(key.split('|')[0] as Role, holes));
+/** The student list, built and compiled once per role (the key) and set of filters, run with their values. */
+const listStatement = frozenStatement<Role, ListHoles, Executor, StudentRow>((role, holes, db) => {
+  let query = visibleStudents(db, callerFromHoles(role, holes));
   if (holes.grade !== undefined) query = query.where('s.grade', '=', holes.grade);
   if (holes.familyId !== undefined) query = query.where('s.familyId', '=', holes.familyId);
   if (holes.caseManagerId !== undefined) query = query.where('s.caseManagerId', '=', holes.caseManagerId);
@@ -86,7 +86,7 @@ export async function listStudentRows(db: Executor, principal: Principal, filter
   if (filter.classId) holes.classId = filter.classId;
   if (filter.guardianId) holes.guardianId = filter.guardianId;
   if (after) [holes.afterFamilyName, holes.afterGivenName, holes.afterId] = assertPersonCursor(after);
-  return (await listStatement(`${principal.role}|${Object.keys(holes).join(',')}`, holes, db).execute(db)).rows;
+  return (await listStatement(principal.role, holes, db).execute(db)).rows;
 }
 
 export async function insertStudent(db: Executor, values: Insertable<Students>): Promise<string> {
