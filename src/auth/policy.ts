@@ -2,7 +2,7 @@
 import { expressionBuilder, sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Executor } from '../db/database.ts';
-import { frozenSql } from '../db/frozen-sql.ts';
+import { frozenSql, unsetHole } from '../db/frozen-sql.ts';
 import { ForbiddenError } from '../http/errors.ts';
 import type { Principal, Role, Scope } from './principal.ts';
 
@@ -89,9 +89,12 @@ export function callerHoles(principal: Principal): CallerHoles {
   return principal.role === 'school_admin' ? { sub: principal.sub, schoolIds: principal.schoolIds } : { sub: principal.sub };
 }
 
-/** The principal a builder of frozen SQL sees: the role, and the holes' stand-ins for what the rules read. */
+/**
+ * The principal a builder of frozen SQL sees: the role, and the holes' stand-ins for what the rules read. An id the
+ * role's holes leave out is a stand-in that fails the build if a rule reads it after all.
+ */
 export function callerFromHoles(role: Role, holes: CallerHoles): Principal {
-  return { role, sub: holes.sub ?? '', schoolIds: (holes.schoolIds ?? []) as string[], scopes: [] };
+  return { role, sub: holes.sub ?? unsetHole('sub'), schoolIds: (holes.schoolIds ?? []) as string[], scopes: [] };
 }
 
 /** visibleStudentIds, built once per role: nearly every statement composes it in, some several times. */

@@ -17,6 +17,15 @@ interface Frozen<H extends Holes> {
 }
 
 const PLACEHOLDER = /\$(\d+)/g;
+const UNSET_PREFIX = '\u0000frozen-sql unset ';
+
+/**
+ * A stand-in for a value a builder might read but the call leaves unset (a caller's id where the role's rule needs
+ * none): if the builder puts it into the SQL after all, building throws instead of keeping it as a constant.
+ */
+export function unsetHole(name: string): string {
+  return `${UNSET_PREFIX}${name}\u0000`;
+}
 
 /**
  * Wraps a Kysely builder of a subquery so that it runs once per key: its SQL, compiled as the app's dialect writes it, is
@@ -70,6 +79,8 @@ function freeze<K extends string, H extends Holes>(key: K, holes: H, build: (key
   }
   const compiled = compileDetached(build(key, standInHoles as H).toOperationNode() as Parameters<typeof compileDetached>[0]);
   const parameters = compiled.parameters.map((value) => (standIns.has(value) ? { hole: standIns.get(value)! } : { constant: value }));
+  const unset = parameters.find((p) => 'constant' in p && typeof p.constant === 'string' && p.constant.startsWith(UNSET_PREFIX));
+  if (unset) throw new Error(`frozenSql: the builder reads ${String((unset as { constant: string }).constant.slice(UNSET_PREFIX.length, -1))}, which the call did not set as a hole`);
   for (const name of standIns.values()) {
     if (!parameters.some((p) => 'hole' in p && p.hole === name)) throw new Error(`frozenSql: hole ${String(name)} is not passed through as a parameter`);
   }

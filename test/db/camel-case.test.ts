@@ -3,8 +3,8 @@
 import t from 'tap';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Compilable } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import { canSeeStudent, visibleStudentIds } from '../../src/auth/policy.ts';
-import { ROLES, type Principal } from '../../src/auth/principal.ts';
+import { callerFromHoles, callerHoles, canSeeStudent, visibleStudentIds, type CallerHoles } from '../../src/auth/policy.ts';
+import { ROLES, type Principal, type Role } from '../../src/auth/principal.ts';
 import { createDatabase } from '../../src/db/database.ts';
 import { frozenSql, frozenStatement } from '../../src/db/frozen-sql.ts';
 import type { DB } from '../../src/db/types.ts';
@@ -135,4 +135,9 @@ t.test('a frozen statement: the text the builder writes, each call with its own 
   t.same((await byGrade('k', { limit: '3' }, db).execute(db)).rows, await built(undefined, 3).execute(), 'a hole left out is no hole');
   t.same((await byGrade('k', { grade: undefined, limit: '3' }, db).execute(db)).rows, await built(undefined, 3).execute(), 'nor one left undefined');
   t.equal(builds, 2, 'built once per key and set of holes');
+
+  const readsSub = frozenStatement<Role, CallerHoles, Kysely<DB>, { id: string }>((role, holes, creator) =>
+    creator.selectFrom('staff').select('id').where('id', '=', callerFromHoles(role, holes).sub));
+  t.throws(() => readsSub('district_admin', callerHoles({ role: 'district_admin', sub: 'admin@maple', schoolIds: [], scopes: [] }), db),
+    /reads sub, which the call did not set as a hole/, 'a rule reading an id the role leaves unset fails to build, not keeps a constant');
 });
