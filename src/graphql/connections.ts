@@ -20,21 +20,42 @@ export function pageParams(args: ConnectionArgs): PageParams {
   return { limit: args.first ?? undefined, cursor: args.after ?? undefined };
 }
 
-/** A page as a Relay connection; edges and their cursors are built only when the query selects them. */
+/**
+ * A page as a Relay connection; edges and their cursors are built only when the query selects them. A class, not an
+ * object literal with getters: a literal's accessors are new closures on every call, some 1 KB a connection, and a
+ * class board builds one per student and per goal.
+ */
+class PageConnection<T> implements Connection<T> {
+  readonly nodes: T[];
+  readonly pageInfo: PageInfo<T>;
+
+  constructor(private readonly page: Page<T>) {
+    this.nodes = page.data;
+    this.pageInfo = new PageInfo(page);
+  }
+
+  get edges(): Array<{ cursor: string; node: T }> {
+    return this.page.data.map((node, i) => ({ cursor: cursorOf(this.page, i), node }));
+  }
+}
+
+class PageInfo<T> {
+  readonly hasNextPage: boolean;
+
+  constructor(private readonly page: Page<T>) {
+    this.hasNextPage = page.page.nextCursor !== null;
+  }
+
+  get endCursor(): string | null {
+    const { page } = this;
+    return page.page.nextCursor ?? (page.data.length > 0 ? cursorOf(page, page.data.length - 1) : null);
+  }
+}
+
+const cursorOf = (page: Page<unknown>, index: number) => page.cursorAt?.(index) ?? '';
+
 export function toConnection<T>(page: Page<T>): Connection<T> {
-  const cursorOf = (index: number) => page.cursorAt?.(index) ?? '';
-  return {
-    get edges() {
-      return page.data.map((node, i) => ({ cursor: cursorOf(i), node }));
-    },
-    nodes: page.data,
-    pageInfo: {
-      hasNextPage: page.page.nextCursor !== null,
-      get endCursor() {
-        return page.page.nextCursor ?? (page.data.length > 0 ? cursorOf(page.data.length - 1) : null);
-      },
-    },
-  };
+  return new PageConnection(page);
 }
 
 /** Drops null/undefined arguments so GraphQL filters read like REST query strings. */
