@@ -34,6 +34,9 @@ t.test('every row, column and value as the reference plugin maps them', async (t
       .select(['s.id', 's.givenName', 'o.name as school_name']).orderBy('s.id').execute()],
     ['arrays, nulls and odd names', async (k) => (await sql`select array['a_b', 'c_d'] as some_list, null as nothing_here, 1 as "already_camelCase",
       2 as "__proto__", 3 as x_1_y`.execute(k)).rows],
+    ['a column named twice, and names that meet once camelCased', async (k) => (await sql`select 1 as twice_named, 2 as other, 3 as twice_named,
+      4 as "twiceNamed"`.execute(k)).rows],
+    ['the same with a column named __proto__', async (k) => (await sql`select 1 as twice_named, 2 as "__proto__", 3 as twice_named`.execute(k)).rows],
     ['no rows', (k) => k.selectFrom('students').selectAll().where('id', '=', '00000000-0000-4000-8000-000000000000').execute()],
   ];
   for (const [label, run] of queries) {
