@@ -15,11 +15,24 @@ export interface RelationPage {
  */
 export async function firstRowsPerParent<R>(db: Executor, inner: SelectQueryBuilder<any, any, any>, partitionRef: string,
   order: RawBuilder<unknown>, parentColumn: string, limit: number): Promise<R[]> {
+  return rowsPerParent(db, inner, partitionRef, order, parentColumn, limit + 1).execute() as Promise<R[]>;
+}
+
+/**
+ * firstRowsPerParent's statement, unexecuted, for SQL built once per shape (`frozenStatement`): `cut` is the last row
+ * number kept (limit + 1), a number or a hole's stand-in.
+ */
+export function rowsPerParent(db: Executor, inner: SelectQueryBuilder<any, any, any>, partitionRef: string,
+  order: RawBuilder<unknown>, parentColumn: string, cut: number | string): SelectQueryBuilder<any, any, any> {
   const numbered = inner.select(sql<number>`row_number() over (partition by ${sql.ref(partitionRef)} order by ${order})`.as('rowNumber'));
   return (db as any).selectFrom(numbered.as('w')).selectAll('w')
-    .where('w.rowNumber', '<=', limit + 1)
-    .orderBy(`w.${parentColumn}`).orderBy('w.rowNumber')
-    .execute() as Promise<R[]>;
+    .where('w.rowNumber', '<=', cut)
+    .orderBy(`w.${parentColumn}`).orderBy('w.rowNumber');
+}
+
+/** `= any(…)` of ids passed as one uuid[] parameter: one statement text however many ids (an array hole of frozen SQL). */
+export function anyId(ids: readonly string[]): RawBuilder<string> {
+  return sql<string>`any(${ids}::uuid[])`;
 }
 
 /** Rows grouped per parent (in the order of parentIds), each group cut to a page with its own cursors. */

@@ -145,6 +145,40 @@ t.test('the model over GraphQL', async (t) => {
     t.same(viaGuardian.data!.guardians.nodes, []);
   });
 
+  await t.test('a class board answers each caller for itself, from statements built once per role', async (t) => {
+    const board = `query($id: UUID!) { class(id: $id) { title students(first: 50) { nodes { givenName
+      guardians { relationship guardian { givenName } }
+      goals(first: 5) { nodes { title progress(first: 3) { nodes { note } } } } } } } }`;
+    const mine = await gql(as.teacherA, board, { id: d.classA });
+    t.notOk(mine.errors, JSON.stringify(mine.errors));
+    const [lucia, mateo] = mine.data!.class.students.nodes;
+    t.same([lucia.givenName, mateo.givenName], ['Lucia', 'Mateo']);
+    t.same(mateo.guardians.map((g: { relationship: string }) => g.relationship).sort(), ['father', 'mother']);
+    t.same(mateo.goals.nodes, [{ title: 'Reading', progress: { nodes: [{ note: 'Other goal' }] } },
+      { title: 'Calm mornings', progress: { nodes: [{ note: 'Staff only' }, { note: 'Ready on time' }] } }]);
+    t.same(lucia.goals.nodes, []);
+    const admin = await gql(as.schoolAdminA, board, { id: d.classA });
+    t.same(admin.data, mine.data, 'a school admin of the school sees the same board');
+
+    // Another teacher, through the same statements: their own class, never the first teacher's.
+    const theirs = await gql(as.teacherB, board, { id: d.classB });
+    t.notOk(theirs.errors, JSON.stringify(theirs.errors));
+    t.same(theirs.data!.class.students.nodes.map((s: { givenName: string }) => s.givenName), ['Jin']);
+    const notTheirs = await gql(as.teacherB, board, { id: d.classA });
+    t.equal(notTheirs.data!.class, null);
+    t.equal(notTheirs.errors![0].extensions.code, 'NOT_FOUND');
+
+    // Two guardians of one family: each sees the goals they take part in, and family-visible progress only.
+    const goalsOf = (headers: Record<string, string>) => gql(headers, `{ student(id: "${d.studentA}") { guardians { guardian { givenName } }
+      goals { nodes { title progress { nodes { note } } } } } }`);
+    const rosa = await goalsOf(as.guardianA);
+    t.same(rosa.data!.student.goals.nodes, [{ title: 'Calm mornings', progress: { nodes: [{ note: 'Ready on time' }] } }]);
+    const luis = await goalsOf({ authorization: `Bearer ${app.jwt.sign({ role: 'guardian', sub: d.guardianA2 }, { expiresIn: '1h' })}` });
+    t.notOk(luis.errors, JSON.stringify(luis.errors));
+    t.same(luis.data!.student.goals.nodes, [], 'the other guardian takes part in no goal');
+    t.same(luis.data!.student.guardians, rosa.data!.student.guardians, 'both see the family\'s guardians');
+  });
+
   await t.test('integration scopes apply to relations too', async (t) => {
     const res = await gql(as.integrationNone, `{ students { nodes { id } } }`);
     t.equal(res.errors![0].extensions.code, 'FORBIDDEN');

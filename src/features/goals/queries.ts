@@ -1,12 +1,13 @@
 // SQL for goals: the visible-row base query, filters, keyset order, and writes.
 import { containsPattern, studentInClass, studentInSchool } from '../../db/filters.ts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { Principal } from '../../auth/principal.ts';
-import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
+import type { Principal, Role } from '../../auth/principal.ts';
+import { callerFromHoles, callerHoles, canSeeStudent, familyOnly, type CallerHoles } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Goals } from '../../db/types.ts';
-import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../db/batch.ts';
+import { frozenStatement } from '../../db/frozen-sql.ts';
+import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, timeKey, type CursorKey } from '../../http/paging.ts';
+import { anyId, rowsPerParent } from '../../db/batch.ts';
 import type { GoalListQuery } from './schemas.ts';
 
 /** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */
@@ -104,13 +105,31 @@ export interface GoalRelationFilter {
   domain?: string;
 }
 
+interface OfStudentsHoles extends CallerHoles {
+  studentIds: readonly string[];
+  cut: string;
+  status?: string;
+  domain?: string;
+  afterAt?: string;
+  afterId?: string;
+}
+
+/** The goals of students (a GraphQL page of each student), built once per role and set of filters. */
+const ofStudentsStatement = frozenStatement<Role, OfStudentsHoles, Executor, GoalRow>((role, holes, db) => {
+  let inner = visibleGoals(db, callerFromHoles(role, holes)).where('g.studentId', '=', anyId(holes.studentIds));
+  if (holes.status !== undefined) inner = inner.where('g.status', '=', holes.status as GoalRow['status']);
+  if (holes.domain !== undefined) inner = inner.where('g.domain', '=', holes.domain);
+  if (holes.afterAt !== undefined) inner = inner.where(afterCheckedTimeKey('g.createdAt', 'g.id', [holes.afterAt, holes.afterId!], 'desc'));
+  return rowsPerParent(db, inner, 'g.studentId', sql`g.created_at desc, g.id desc`, 'studentId', holes.cut);
+});
+
 /** Each student's visible goals, newest first: the first limit+1 per student in one windowed query. */
 export async function listGoalRowsOfStudents(db: Executor, principal: Principal, studentIds: string[], filter: GoalRelationFilter,
   after: CursorKey | undefined, limit: number): Promise<GoalRow[]> {
   if (studentIds.length === 0) return [];
-  let inner = visibleGoals(db, principal).where('g.studentId', 'in', studentIds);
-  if (filter.status) inner = inner.where('g.status', '=', filter.status);
-  if (filter.domain) inner = inner.where('g.domain', '=', filter.domain);
-  if (after) inner = inner.where(afterTimeKey('g.createdAt', 'g.id', after, 'desc'));
-  return firstRowsPerParent(db, inner, 'g.studentId', sql`g.created_at desc, g.id desc`, 'studentId', limit);
+  const holes: OfStudentsHoles = { ...callerHoles(principal), studentIds, cut: String(limit + 1) };
+  if (filter.status) holes.status = filter.status;
+  if (filter.domain) holes.domain = filter.domain;
+  if (after) [holes.afterAt, holes.afterId] = assertTimeCursor(after);
+  return (await ofStudentsStatement(principal.role, holes, db).execute(db)).rows;
 }

@@ -1,8 +1,10 @@
 // SQL for student–guardian links: the links of a student whose guardian the caller may see, paging and writes.
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Principal } from '../../auth/principal.ts';
-import { canSeeStudent } from '../../auth/policy.ts';
+import type { Principal, Role } from '../../auth/principal.ts';
+import { callerFromHoles, callerHoles, canSeeStudent, type CallerHoles } from '../../auth/policy.ts';
+import { anyId } from '../../db/batch.ts';
 import type { Executor } from '../../db/database.ts';
+import { frozenStatement } from '../../db/frozen-sql.ts';
 import type { StudentGuardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterTimeKey, timeKey } from '../../http/paging.ts';
@@ -41,13 +43,19 @@ export async function updateLinkRow(db: Executor, id: string, values: Updateable
   await db.updateTable('studentGuardians').set(values).where('id', '=', id).execute();
 }
 
+/** The links of students (GraphQL), built once per role: the caller's ids and the students are parameters. */
+const ofStudentsStatement = frozenStatement<Role, CallerHoles & { studentIds: readonly string[] }, Executor, LinkRow>((role, holes, db) => {
+  const principal = callerFromHoles(role, holes);
+  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(timeKey('sg.createdAt').as('cursorAt'))
+    .where('sg.studentId', '=', anyId(holes.studentIds))
+    .where((eb) => canSeeStudent(eb, principal, 'sg.studentId'))
+    .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));
+  if (role !== 'district_admin' && role !== 'integration') query = query.where('sg.status', '=', 'active');
+  return query.orderBy('sg.createdAt').orderBy('sg.id');
+});
+
 /** The links of each student whose student and guardian the caller may see (as visibleLinks, for many students at once). */
 export async function listLinkRowsOfStudents(db: Executor, principal: Principal, studentIds: string[]): Promise<LinkRow[]> {
   if (studentIds.length === 0) return [];
-  let query = db.selectFrom('studentGuardians as sg').selectAll('sg').select(timeKey('sg.createdAt').as('cursorAt'))
-    .where('sg.studentId', 'in', studentIds)
-    .where((eb) => canSeeStudent(eb, principal, 'sg.studentId'))
-    .where((eb) => canSeeGuardian(eb, principal, 'sg.guardianId'));
-  if (principal.role !== 'district_admin' && principal.role !== 'integration') query = query.where('sg.status', '=', 'active');
-  return query.orderBy('sg.createdAt').orderBy('sg.id').execute();
+  return (await ofStudentsStatement(principal.role, { ...callerHoles(principal), studentIds }, db).execute(db)).rows;
 }

@@ -1,12 +1,13 @@
 // SQL for progress events: the visible-row base query, filters, keyset order (either way), and writes.
 import { containsPattern, studentInClass, studentInSchool } from '../../db/filters.ts';
 import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { Principal } from '../../auth/principal.ts';
-import { canSeeStudent, familyOnly } from '../../auth/policy.ts';
+import type { Principal, Role } from '../../auth/principal.ts';
+import { callerFromHoles, callerHoles, canSeeStudent, familyOnly, type CallerHoles } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, ProgressEvents } from '../../db/types.ts';
-import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../db/batch.ts';
+import { frozenStatement } from '../../db/frozen-sql.ts';
+import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, timeKey, type CursorKey } from '../../http/paging.ts';
+import { anyId, rowsPerParent } from '../../db/batch.ts';
 import type { ProgressEventFilter } from './schemas.ts';
 
 /** An event row plus its occurrence time at full (microsecond) precision, the keyset sort key. */
@@ -93,15 +94,37 @@ export interface ProgressRelationFilter {
   order?: 'newest' | 'oldest';
 }
 
+interface OfParentsHoles extends CallerHoles {
+  parentIds: readonly string[];
+  cut: string;
+  kind?: string;
+  visibility?: string;
+  afterAt?: string;
+  afterId?: string;
+}
+
+/**
+ * The events of students or goals (a GraphQL page of each), built once per role, parent column and order (the key) and
+ * set of filters.
+ */
+const ofParentsStatement = frozenStatement<string, OfParentsHoles, Executor, ProgressEventRow>((key, holes, db) => {
+  const [role, parent, order] = key.split('|') as [Role, 'studentId' | 'goalId', 'asc' | 'desc'];
+  let inner = visibleProgressEvents(db, callerFromHoles(role, holes)).where(`pe.${parent}`, '=', anyId(holes.parentIds));
+  if (holes.kind !== undefined) inner = inner.where('pe.kind', '=', holes.kind);
+  if (holes.visibility !== undefined) inner = inner.where('pe.visibility', '=', holes.visibility as ProgressEventRow['visibility']);
+  if (holes.afterAt !== undefined) inner = inner.where(afterCheckedTimeKey('pe.occurredAt', 'pe.id', [holes.afterAt, holes.afterId!], order));
+  const ordering = order === 'asc' ? sql`pe.occurred_at asc, pe.id asc` : sql`pe.occurred_at desc, pe.id desc`;
+  return rowsPerParent(db, inner, `pe.${parent}`, ordering, parent, holes.cut);
+});
+
 /** Each student's or goal's visible events: the first limit+1 per parent in one windowed query. */
 export async function listProgressEventRowsOfParents(db: Executor, principal: Principal, parent: 'studentId' | 'goalId', parentIds: string[],
   filter: ProgressRelationFilter, after: CursorKey | undefined, limit: number): Promise<ProgressEventRow[]> {
   if (parentIds.length === 0) return [];
-  let inner = visibleProgressEvents(db, principal).where(`pe.${parent}`, 'in', parentIds);
-  if (filter.kind) inner = inner.where('pe.kind', '=', filter.kind);
-  if (filter.visibility) inner = inner.where('pe.visibility', '=', filter.visibility);
-  const ascending = filter.order === 'oldest';
-  if (after) inner = inner.where(afterTimeKey('pe.occurredAt', 'pe.id', after, ascending ? 'asc' : 'desc'));
-  const order = ascending ? sql`pe.occurred_at asc, pe.id asc` : sql`pe.occurred_at desc, pe.id desc`;
-  return firstRowsPerParent(db, inner, `pe.${parent}`, order, parent, limit);
+  const holes: OfParentsHoles = { ...callerHoles(principal), parentIds, cut: String(limit + 1) };
+  if (filter.kind) holes.kind = filter.kind;
+  if (filter.visibility) holes.visibility = filter.visibility;
+  if (after) [holes.afterAt, holes.afterId] = assertTimeCursor(after);
+  const order = filter.order === 'oldest' ? 'asc' : 'desc';
+  return (await ofParentsStatement(`${principal.role}|${parent}|${order}`, holes, db).execute(db)).rows;
 }

@@ -6,8 +6,8 @@ import type { Executor } from '../../db/database.ts';
 import { frozenStatement } from '../../db/frozen-sql.ts';
 import type { Students } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
-import { firstRowsPerParent } from '../../db/batch.ts';
-import { afterCheckedPerson, afterPerson, assertPersonCursor, containsPattern } from './roster-common.ts';
+import { anyId, rowsPerParent } from '../../db/batch.ts';
+import { afterCheckedPerson, assertPersonCursor, containsPattern } from './roster-common.ts';
 import type { StudentListQuery } from './schemas.ts';
 
 export type StudentRow = Selectable<Students>;
@@ -115,13 +115,28 @@ export async function findStudentRows(db: Executor, principal: Principal, ids: s
   return visibleStudents(db, principal).where('s.id', 'in', ids).execute();
 }
 
+interface OfClassesHoles extends CallerHoles {
+  classIds: readonly string[];
+  cut: string;
+  afterFamilyName?: string;
+  afterGivenName?: string;
+  afterId?: string;
+}
+
+/** The students of classes (a GraphQL page of each class), built once per role and cursor presence. */
+const ofClassesStatement = frozenStatement<Role, OfClassesHoles, Executor, StudentRow & { parentId: string }>((role, holes, db) => {
+  let inner = visibleStudents(db, callerFromHoles(role, holes)).innerJoin('enrollments as be', 'be.studentId', 's.id')
+    .select('be.classId as parentId')
+    .where('be.classId', '=', anyId(holes.classIds)).where('be.status', '=', 'active').where('be.role', '=', 'student');
+  if (holes.afterId !== undefined) inner = inner.where(afterCheckedPerson('s', [holes.afterFamilyName!, holes.afterGivenName!, holes.afterId]));
+  return rowsPerParent(db, inner, 'be.classId', sql`s.family_name, s.given_name, s.id`, 'parentId', holes.cut);
+});
+
 /** The visible students actively enrolled in each class, by name: the first limit+1 per class in one windowed query. */
 export async function listStudentRowsOfClasses(db: Executor, principal: Principal, classIds: string[],
   after: CursorKey | undefined, limit: number): Promise<Array<StudentRow & { parentId: string }>> {
   if (classIds.length === 0) return [];
-  let inner = visibleStudents(db, principal).innerJoin('enrollments as be', 'be.studentId', 's.id')
-    .select('be.classId as parentId')
-    .where('be.classId', 'in', classIds).where('be.status', '=', 'active').where('be.role', '=', 'student');
-  if (after) inner = inner.where(afterPerson('s', after));
-  return firstRowsPerParent(db, inner, 'be.classId', sql`s.family_name, s.given_name, s.id`, 'parentId', limit);
+  const holes: OfClassesHoles = { ...callerHoles(principal), classIds, cut: String(limit + 1) };
+  if (after) [holes.afterFamilyName, holes.afterGivenName, holes.afterId] = assertPersonCursor(after);
+  return (await ofClassesStatement(principal.role, holes, db).execute(db)).rows;
 }
