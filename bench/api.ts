@@ -1,8 +1,8 @@
 // API benchmark: seeds a district, captures each workload's SQL, then loads the real app and the bare ceiling with autocannon.
 // Usage: npm run bench  (env: BENCH_DATABASE_URL, BENCH_DURATION=10, BENCH_CONNECTIONS=100, BENCH_SKIP_SEED=1, BENCH_PROFILE=1,
 // BENCH_ONLY=<substring of a workload name>). Prints a markdown table; never asserts on time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,14 +84,30 @@ function start(script: string, env: Record<string, string>, nodeArgs: string[] =
   });
 }
 
-interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuPerRequest?: number }
 
-async function load(base: string, target: string, w: Workload, seconds: number): Promise<Measured> {
+/**
+ * CPU time (user + system, µs) a process has used, from /proc; undefined where there is none. Requests/s moves with
+ * whatever else the machine runs; the server's own CPU per request moves much less, so it is what compares two versions.
+ */
+const TICKS_PER_SECOND = existsSync('/proc/self/stat') ? Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100 : 0;
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (!TICKS_PER_SECOND || pid === undefined) return undefined;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+}
+
+async function load(base: string, target: string, w: Workload, seconds: number, server?: ChildProcess): Promise<Measured> {
+  const before = cpuMicros(server?.pid);
   const result = await autocannon({
     url: base + target, method: w.method, headers: w.headers, body: w.body, connections, duration: seconds,
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  const after = cpuMicros(server?.pid);
+  const cpuPerRequest = before !== undefined && after !== undefined && result.requests.total > 0 ? (after - before) / result.requests.total : undefined;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, cpuPerRequest };
 }
+
+const cpuText = (m: Measured) => (m.cpuPerRequest === undefined ? '–' : m.cpuPerRequest.toFixed(0));
 
 /** a / b to two places, or a dash when b completed no request in its run (overloaded past autocannon's timeout). */
 const ratioText = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
@@ -112,10 +128,10 @@ try {
     const ours = `http://127.0.0.1:${appPort}`;
     const bare = `http://127.0.0.1:${ceilingPort}`;
     await load(ours, w.path, w, 2);
-    const measured = await load(ours, w.path, w, duration);
+    const measured = await load(ours, w.path, w, duration, server);
     const ceilingRun = async (variant: CeilingVariant) => {
       await load(bare, ceilingPath(w.name, variant), w, 2);
-      return load(bare, ceilingPath(w.name, variant), w, duration);
+      return load(bare, ceilingPath(w.name, variant), w, duration, ceiling);
     };
     const top = await ceilingRun(CEILING_VARIANTS.bare);
     const audited = await ceilingRun(CEILING_VARIANTS.audited);
@@ -123,15 +139,15 @@ try {
     const ratio = measured.rps / top.rps;
     const verdict = [w.read && top.rps > 0 && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
       .filter(Boolean).join('; ') || 'within budget';
-    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${top.rps.toFixed(0)} | ${top.p99} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${ratioText(measured.rps, audited.rps)} | ${unnamed.rps.toFixed(0)} | ${ratioText(measured.rps, unnamed.rps)} | ${verdict} |`);
+    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${cpuText(measured)} | ${top.rps.toFixed(0)} | ${top.p99} | ${cpuText(top)} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${ratioText(measured.rps, audited.rps)} | ${unnamed.rps.toFixed(0)} | ${ratioText(measured.rps, unnamed.rps)} | ${verdict} |`);
     log(rows.at(-1)!);
   }
 } finally {
   server.kill('SIGTERM');
   ceiling.kill('SIGTERM');
 }
-log(`\n${connections} connections, ${duration} s per run, loopback, both servers under \`${SERVICE_NODE_OPTIONS.join(' ')}\` as \`npm start\` runs the service; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements).\n`);
-log('| workload | SQL statements | our req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | ceiling + audit req/s | ratio to it | unnamed ceiling req/s | ratio to it | budget |');
-log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+log(`\n${connections} connections, ${duration} s per run, loopback, both servers under \`${SERVICE_NODE_OPTIONS.join(' ')}\` as \`npm start\` runs the service; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements); CPU µs/req is the server process's own user + system CPU over the run (from /proc) divided by the requests it answered, steadier than req/s on a shared machine.\n`);
+log('| workload | SQL statements | our req/s | p50 ms | p99 ms | our CPU µs/req | ceiling req/s | ceiling p99 ms | ceiling CPU µs/req | ratio | ceiling + audit req/s | ratio to it | unnamed ceiling req/s | ratio to it | budget |');
+log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) log(row);
 if (process.env.BENCH_PROFILE) log(`\nCPU profile of the app server in ${profileDir} (open in Chrome DevTools or speedscope)`);
