@@ -1,9 +1,9 @@
 // SQL for classes: the visible classes (canSeeClass in src/auth/policy.ts), filters and title-ordered keyset paging.
 import { sql, type Selectable } from 'kysely';
-import type { Principal, Role } from '../../auth/principal.ts';
-import { callerFromHoles, callerHoles, canSeeClass, type CallerHoles } from '../../auth/policy.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeClass } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import { frozenStatement } from '../../db/frozen-sql.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 import type { Classes } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../db/batch.ts';
@@ -16,13 +16,7 @@ function visibleClasses(db: Executor, principal: Principal) {
   return db.selectFrom('classes as c').selectAll('c').where((eb) => canSeeClass(eb, principal, 'c.id', 'c.schoolId'));
 }
 
-/** A visible class by id, built once per role: the caller's ids and the class id are parameters. */
-const findStatement = frozenStatement<Role, CallerHoles & { id: string }, Executor, ClassRow>((role, holes, db) =>
-  visibleClasses(db, callerFromHoles(role, holes)).where('c.id', '=', holes.id));
-
-export async function findClass(db: Executor, principal: Principal, id: string): Promise<ClassRow | undefined> {
-  return (await findStatement(principal.role, { ...callerHoles(principal), id }, db).execute(db)).rows[0];
-}
+export const findClass = visibleById<ClassRow>('c', visibleClasses);
 
 export async function listClassRows(db: Executor, principal: Principal, filter: ClassListQuery,
   after: CursorKey | undefined, limit: number): Promise<ClassRow[]> {

@@ -8,6 +8,7 @@ import type { ContactLogs } from '../../db/types.ts';
 import { afterTimeKey, timeKey, type CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../db/batch.ts';
 import type { ContactLogListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 export type ContactLogRow = Selectable<ContactLogs> & { guardianIds: string[]; cursorAt: string };
 
@@ -22,11 +23,7 @@ export function visibleContactLogs(db: Executor, principal: Principal) {
   return query;
 }
 
-export async function findContactLog(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ContactLogRow | undefined> {
-  let query = visibleContactLogs(db, principal).where('cl.id', '=', id);
-  if (forUpdate) query = query.forUpdate('cl');
-  return query.executeTakeFirst();
-}
+export const findContactLog = visibleById<ContactLogRow>('cl', visibleContactLogs);
 
 export async function listContactLogRows(db: Executor, principal: Principal, filter: ContactLogListQuery,
   after: CursorKey | undefined, limit: number): Promise<ContactLogRow[]> {

@@ -8,6 +8,7 @@ import type { CursorKey } from '../../http/paging.ts';
 import { canSeeClass } from '../../auth/policy.ts';
 import { afterTimeKey, timeKey } from '../../http/paging.ts';
 import type { EnrollmentListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 export type EnrollmentRow = Selectable<Enrollments> & { cursorAt: string };
 
@@ -18,9 +19,7 @@ function visibleEnrollments(db: Executor, principal: Principal) {
   ]));
 }
 
-export async function findEnrollment(db: Executor, principal: Principal, id: string): Promise<EnrollmentRow | undefined> {
-  return visibleEnrollments(db, principal).where('e.id', '=', id).executeTakeFirst();
-}
+export const findEnrollment = visibleById<EnrollmentRow>('e', visibleEnrollments);
 
 export async function listEnrollmentRows(db: Executor, principal: Principal, filter: EnrollmentListQuery,
   after: CursorKey | undefined, limit: number): Promise<EnrollmentRow[]> {

@@ -8,6 +8,7 @@ import type { CursorKey } from '../../http/paging.ts';
 import { canSeeGuardian } from '../../auth/policy.ts';
 import { afterTitle, containsPattern } from '../students/roster-common.ts';
 import type { FamilyListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 export type FamilyRow = Selectable<Families> & { guardianIds: string[]; studentIds: string[] };
 
@@ -29,9 +30,7 @@ function visibleFamilies(db: Executor, principal: Principal) {
     });
 }
 
-export async function findFamily(db: Executor, principal: Principal, id: string): Promise<FamilyRow | undefined> {
-  return visibleFamilies(db, principal).where('f.id', '=', id).executeTakeFirst();
-}
+export const findFamily = visibleById<FamilyRow>('f', visibleFamilies);
 
 export async function listFamilyRows(db: Executor, principal: Principal, filter: FamilyListQuery,
   after: CursorKey | undefined, limit: number): Promise<FamilyRow[]> {

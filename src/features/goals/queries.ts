@@ -9,6 +9,7 @@ import { frozenStatement } from '../../db/frozen-sql.ts';
 import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, timeKey, type CursorKey } from '../../http/paging.ts';
 import { anyId, rowsPerParent } from '../../db/batch.ts';
 import type { GoalListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 /** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */
 export type GoalRow = Selectable<Goals> & { createdAtKey: string };
@@ -28,11 +29,7 @@ export function visibleGoals(db: Executor, principal: Principal) {
   return query;
 }
 
-export async function findGoal(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<GoalRow | undefined> {
-  let query = visibleGoals(db, principal).where('g.id', '=', id);
-  if (forUpdate) query = query.forUpdate('g');
-  return query.executeTakeFirst();
-}
+export const findGoal = visibleById<GoalRow>('g', visibleGoals);
 
 export async function listGoalRows(db: Executor, principal: Principal, filter: GoalListQuery,
   after: CursorKey | undefined, limit: number): Promise<GoalRow[]> {

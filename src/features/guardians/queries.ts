@@ -9,6 +9,7 @@ import type { Guardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterPerson, containsPattern } from '../students/roster-common.ts';
 import type { GuardianListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 export type GuardianRow = Selectable<Guardians> & { contactVisible: boolean };
 
@@ -24,11 +25,7 @@ export function visibleGuardians(db: Executor, principal: Principal) {
     .where((eb) => canSeeGuardian(eb, principal, 'g.id', 'g.familyId'));
 }
 
-export async function findGuardian(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<GuardianRow | undefined> {
-  let query = visibleGuardians(db, principal).where('g.id', '=', id);
-  if (forUpdate) query = query.forUpdate('g');
-  return query.executeTakeFirst();
-}
+export const findGuardian = visibleById<GuardianRow>('g', visibleGuardians);
 
 export async function listGuardianRows(db: Executor, principal: Principal, filter: GuardianListQuery,
   after: CursorKey | undefined, limit: number): Promise<GuardianRow[]> {

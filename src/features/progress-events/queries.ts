@@ -9,6 +9,7 @@ import { frozenStatement } from '../../db/frozen-sql.ts';
 import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, timeKey, type CursorKey } from '../../http/paging.ts';
 import { anyId, rowsPerParent } from '../../db/batch.ts';
 import type { ProgressEventFilter } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 /** An event row plus its occurrence time at full (microsecond) precision, the keyset sort key. */
 export type ProgressEventRow = Selectable<ProgressEvents> & { occurredAtKey: string };
@@ -34,11 +35,7 @@ export function visibleProgressEvents(db: Executor, principal: Principal) {
   return query;
 }
 
-export async function findProgressEvent(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ProgressEventRow | undefined> {
-  let query = visibleProgressEvents(db, principal).where('pe.id', '=', id);
-  if (forUpdate) query = query.forUpdate('pe');
-  return query.executeTakeFirst();
-}
+export const findProgressEvent = visibleById<ProgressEventRow>('pe', visibleProgressEvents);
 
 export async function listProgressEventRows(db: Executor, principal: Principal, filter: ProgressEventFilter,
   after: CursorKey | undefined, limit: number): Promise<ProgressEventRow[]> {

@@ -7,6 +7,7 @@ import type { Staff } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterPerson, containsPattern } from '../students/roster-common.ts';
 import type { StaffListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 export type StaffRow = Selectable<Staff> & { schools: Array<{ schoolId: string; role: string; isPrimary: boolean }> };
 
@@ -18,9 +19,7 @@ function visibleStaff(db: Executor, principal: Principal) {
     .where((eb) => canSeeStaff(eb, principal, 's.id'));
 }
 
-export async function findStaff(db: Executor, principal: Principal, id: string): Promise<StaffRow | undefined> {
-  return visibleStaff(db, principal).where('s.id', '=', id).executeTakeFirst();
-}
+export const findStaff = visibleById<StaffRow>('s', visibleStaff);
 
 export async function listStaffRows(db: Executor, principal: Principal, filter: StaffListQuery,
   after: CursorKey | undefined, limit: number): Promise<StaffRow[]> {

@@ -6,6 +6,7 @@ import type { Executor } from '../../db/database.ts';
 import type { StrategyResources } from '../../db/types.ts';
 import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
 import type { StrategyResourceListQuery } from './schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 /** A resource row plus its exact creation time as text (microseconds), the keyset cursor's sort value. */
 export type StrategyResourceRow = Selectable<StrategyResources> & { createdAtKey: string };
@@ -17,11 +18,7 @@ export function visibleResources(db: Executor, principal: Principal) {
     .where((eb) => canSeeResource(eb, principal));
 }
 
-export async function findResource(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<StrategyResourceRow | undefined> {
-  let query = visibleResources(db, principal).where('sr.id', '=', id);
-  if (forUpdate) query = query.forUpdate('sr');
-  return query.executeTakeFirst();
-}
+export const findResource = visibleById<StrategyResourceRow>('sr', visibleResources);
 
 export async function listResourceRows(db: Executor, principal: Principal, filter: StrategyResourceListQuery,
   after: CursorKey | undefined, limit: number): Promise<StrategyResourceRow[]> {

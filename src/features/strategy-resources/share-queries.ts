@@ -7,6 +7,7 @@ import type { ResourceShares } from '../../db/types.ts';
 import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../db/batch.ts';
 import type { ResourceShareListQuery } from './share-schemas.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 
 /** Shares of students the principal may see; a guardian only the shares made with them. */
 export function visibleShares(db: Executor, principal: Principal) {
@@ -23,11 +24,7 @@ export function visibleShares(db: Executor, principal: Principal) {
 
 export type ResourceShareRow = Awaited<ReturnType<ReturnType<typeof visibleShares>['executeTakeFirstOrThrow']>>;
 
-export async function findShare(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<ResourceShareRow | undefined> {
-  let query = visibleShares(db, principal).where('rs.id', '=', id);
-  if (forUpdate) query = query.forUpdate('rs');
-  return query.executeTakeFirst();
-}
+export const findShare = visibleById<ResourceShareRow>('rs', visibleShares);
 
 export async function listShareRows(db: Executor, principal: Principal, filter: ResourceShareListQuery,
   after: CursorKey | undefined, limit: number): Promise<ResourceShareRow[]> {

@@ -4,6 +4,7 @@ import type { Principal, Role } from '../../auth/principal.ts';
 import { callerFromHoles, callerHoles, canSeeStudent, type CallerHoles } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import { frozenStatement } from '../../db/frozen-sql.ts';
+import { visibleById } from '../../auth/visible-by-id.ts';
 import type { Students } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { anyId, rowsPerParent } from '../../db/batch.ts';
@@ -16,17 +17,8 @@ function visibleStudents(db: Executor, principal: Principal) {
   return db.selectFrom('students as s').selectAll('s').where((eb) => canSeeStudent(eb, principal, 's.id'));
 }
 
-/** A visible student by id, built once per role (and lock): every read of one student and every student write runs it. */
-const findStatement = frozenStatement<string, CallerHoles & { id: string }, Executor, StudentRow>((key, holes, db) => {
-  const [role, lock] = key.split('|') as [Role, string];
-  const query = visibleStudents(db, callerFromHoles(role, holes)).where('s.id', '=', holes.id);
-  return lock === 'for update' ? query.forUpdate('s') : query;
-});
-
-export async function findStudent(db: Executor, principal: Principal, id: string, forUpdate = false): Promise<StudentRow | undefined> {
-  const { rows } = await findStatement(`${principal.role}|${forUpdate ? 'for update' : ''}`, { ...callerHoles(principal), id }, db).execute(db);
-  return rows[0];
-}
+/** A visible student by id: every read of one student and every student write runs it. */
+export const findStudent = visibleById<StudentRow>('s', visibleStudents);
 
 interface ListHoles extends CallerHoles {
   limit: string;
