@@ -1,5 +1,6 @@
-// A visible record by id, its statement built once per role (and lock) from the feature's visibility base query.
+// A visible record (or records) by id, the statement built once per role (and lock) from the feature's visibility rule.
 import type { SelectQueryBuilder } from 'kysely';
+import { anyId } from '../db/batch.ts';
 import type { Executor } from '../db/database.ts';
 import { frozenStatement } from '../db/frozen-sql.ts';
 import { callerFromHoles, callerHoles, type CallerHoles } from './policy.ts';
@@ -18,4 +19,15 @@ export function visibleById<R>(alias: string, visible: (db: Executor, principal:
   });
   return async (db: Executor, principal: Principal, id: string, forUpdate = false): Promise<R | undefined> =>
     (await statement(`${principal.role}|${forUpdate ? 'for update' : ''}`, { ...callerHoles(principal), id }, db).execute(db)).rows[0];
+}
+
+/**
+ * The read of many records by id through their visibility rule (the parents of a GraphQL relation), built once per
+ * role: the ids go as one `uuid[]` parameter, so one statement serves any number of them. Invisible ids are left out.
+ */
+export function visibleByIds<R>(alias: string, visible: (db: Executor, principal: Principal) => SelectQueryBuilder<any, any, any>) {
+  const statement = frozenStatement<Role, CallerHoles & { ids: readonly string[] }, Executor, R>((role, holes, db) =>
+    visible(db, callerFromHoles(role, holes)).where(`${alias}.id`, '=', anyId(holes.ids)));
+  return async (db: Executor, principal: Principal, ids: string[]): Promise<R[]> =>
+    ids.length === 0 ? [] : (await statement(principal.role, { ...callerHoles(principal), ids }, db).execute(db)).rows;
 }

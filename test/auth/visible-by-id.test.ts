@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Principal } from '../../src/auth/principal.ts';
 import { createDatabase } from '../../src/db/database.ts';
 import { findContactLog } from '../../src/features/contact-logs/queries.ts';
-import { findGoal } from '../../src/features/goals/queries.ts';
+import { findGoal, findGoalRows } from '../../src/features/goals/queries.ts';
 import { findStaff } from '../../src/features/staff/queries.ts';
 import { createTestDatabase } from '../helpers/databases.ts';
 import { seedDistrictAt } from '../helpers/seed.ts';
@@ -47,6 +47,16 @@ t.test('callers of one role, one after the other, each see only their own', asyn
 
   t.equal((await findStaff(db, teacherA, d.teacherA))?.id, d.teacherA);
   t.equal(await findStaff(db, teacherB, d.teacherA), undefined, 'staff of another school');
+});
+
+t.test('many records by id: one statement for any number of ids, each caller seeing their own', async (t) => {
+  const missing = '00000000-0000-4000-8000-00000000dead';
+  const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
+  t.same(ids(await findGoalRows(db, teacherA, [goal.id, missing, goal.id])), [goal.id], 'unknown ids left out, repeated ones once');
+  t.same(ids(await findGoalRows(db, teacherB, [goal.id])), [], 'a teacher of another school, through the same statement');
+  t.same(ids(await findGoalRows(db, guardianA, [missing, goal.id])), [goal.id]);
+  t.same(ids(await findGoalRows(db, guardianA2, [goal.id])), []);
+  t.same(await findGoalRows(db, teacherA, []), []);
 });
 
 t.test('a write reads its record for update, with the same rule', async (t) => {

@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Principal } from '../../auth/principal.ts';
 import { canSeeClass } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 import type { Classes } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { firstRowsPerParent } from '../../db/batch.ts';
@@ -43,10 +43,7 @@ export async function listClassRows(db: Executor, principal: Principal, filter: 
 }
 
 /** Visible classes by id. */
-export async function findClassRows(db: Executor, principal: Principal, ids: string[]): Promise<ClassRow[]> {
-  if (ids.length === 0) return [];
-  return visibleClasses(db, principal).where('c.id', 'in', ids).execute();
-}
+export const findClassRows = visibleByIds<ClassRow>('c', visibleClasses);
 
 /** Visible classes each student is actively enrolled in, by title. */
 export async function listClassRowsOfStudents(db: Executor, principal: Principal, studentIds: string[]): Promise<Array<ClassRow & { parentId: string }>> {

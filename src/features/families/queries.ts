@@ -8,7 +8,7 @@ import type { CursorKey } from '../../http/paging.ts';
 import { canSeeGuardian } from '../../auth/policy.ts';
 import { afterTitle, containsPattern } from '../students/roster-common.ts';
 import type { FamilyListQuery } from './schemas.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 
 export type FamilyRow = Selectable<Families> & { guardianIds: string[]; studentIds: string[] };
 
@@ -60,7 +60,4 @@ export async function familyExists(db: Executor, id: string): Promise<boolean> {
 }
 
 /** Visible families by id, with their visible members. */
-export async function findFamilyRows(db: Executor, principal: Principal, ids: string[]): Promise<FamilyRow[]> {
-  if (ids.length === 0) return [];
-  return visibleFamilies(db, principal).where('f.id', 'in', ids).execute();
-}
+export const findFamilyRows = visibleByIds<FamilyRow>('f', visibleFamilies);

@@ -9,7 +9,7 @@ import { frozenStatement } from '../../db/frozen-sql.ts';
 import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, timeKey, type CursorKey } from '../../http/paging.ts';
 import { anyId, rowsPerParent } from '../../db/batch.ts';
 import type { GoalListQuery } from './schemas.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 
 /** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */
 export type GoalRow = Selectable<Goals> & { createdAtKey: string };
@@ -91,10 +91,7 @@ export async function isStaffParticipant(db: Executor, goalId: string, staffId: 
 }
 
 /** Visible goals by id. */
-export async function findGoalRows(db: Executor, principal: Principal, ids: string[]): Promise<GoalRow[]> {
-  if (ids.length === 0) return [];
-  return visibleGoals(db, principal).where('g.id', 'in', ids).execute();
-}
+export const findGoalRows = visibleByIds<GoalRow>('g', visibleGoals);
 
 /** Filters a relation (Student.goals) offers. */
 export interface GoalRelationFilter {

@@ -1,15 +1,13 @@
 // SQL for guardians: the visible guardians (canSeeGuardian in src/auth/policy.ts) and whose contact details, filters, paging and writes.
 import { sql, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
-import type { Principal, Role } from '../../auth/principal.ts';
-import { callerFromHoles, callerHoles, canSeeGuardian, type CallerHoles } from '../../auth/policy.ts';
-import { anyId } from '../../db/batch.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { canSeeGuardian } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
-import { frozenStatement } from '../../db/frozen-sql.ts';
 import type { Guardians } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterPerson, containsPattern } from '../students/roster-common.ts';
 import type { GuardianListQuery } from './schemas.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 
 export type GuardianRow = Selectable<Guardians> & { contactVisible: boolean };
 
@@ -53,11 +51,5 @@ export async function updateGuardianRow(db: Executor, id: string, values: Update
   await db.updateTable('guardians').set(values).where('id', '=', id).execute();
 }
 
-/** Visible guardians by id (a page's links' guardians), built once per role: the caller's ids and the ids are parameters. */
-const byIdsStatement = frozenStatement<Role, CallerHoles & { ids: readonly string[] }, Executor, GuardianRow>((role, holes, db) =>
-  visibleGuardians(db, callerFromHoles(role, holes)).where('g.id', '=', anyId(holes.ids)));
-
-export async function findGuardians(db: Executor, principal: Principal, ids: string[]): Promise<GuardianRow[]> {
-  if (ids.length === 0) return [];
-  return (await byIdsStatement(principal.role, { ...callerHoles(principal), ids }, db).execute(db)).rows;
-}
+/** Visible guardians by id (a page's links' guardians). */
+export const findGuardians = visibleByIds<GuardianRow>('g', visibleGuardians);

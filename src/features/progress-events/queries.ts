@@ -9,7 +9,7 @@ import { frozenStatement } from '../../db/frozen-sql.ts';
 import { afterCheckedTimeKey, afterTimeKey, assertTimeCursor, timeKey, type CursorKey } from '../../http/paging.ts';
 import { anyId, rowsPerParent } from '../../db/batch.ts';
 import type { ProgressEventFilter } from './schemas.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 
 /** An event row plus its occurrence time at full (microsecond) precision, the keyset sort key. */
 export type ProgressEventRow = Selectable<ProgressEvents> & { occurredAtKey: string };
@@ -79,10 +79,7 @@ export async function deleteProgressEventRow(db: Executor, id: string): Promise<
 }
 
 /** Visible progress events by id. */
-export async function findProgressEventRows(db: Executor, principal: Principal, ids: string[]): Promise<ProgressEventRow[]> {
-  if (ids.length === 0) return [];
-  return visibleProgressEvents(db, principal).where('pe.id', 'in', ids).execute();
-}
+export const findProgressEventRows = visibleByIds<ProgressEventRow>('pe', visibleProgressEvents);
 
 /** Filters a relation (Student.progressEvents, Goal.progress) offers. */
 export interface ProgressRelationFilter {

@@ -7,7 +7,7 @@ import type { Staff } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { afterPerson, containsPattern } from '../students/roster-common.ts';
 import type { StaffListQuery } from './schemas.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 
 export type StaffRow = Selectable<Staff> & { schools: Array<{ schoolId: string; role: string; isPrimary: boolean }> };
 
@@ -54,10 +54,7 @@ export async function activeStaffExists(db: Executor, id: string): Promise<boole
 }
 
 /** Visible staff by id. */
-export async function findStaffRows(db: Executor, principal: Principal, ids: string[]): Promise<StaffRow[]> {
-  if (ids.length === 0) return [];
-  return visibleStaff(db, principal).where('s.id', 'in', ids).execute();
-}
+export const findStaffRows = visibleByIds<StaffRow>('s', visibleStaff);
 
 /** Visible staff actively teaching (teacher or aide) each class, by name. */
 export async function listTeacherRowsOfClasses(db: Executor, principal: Principal, classIds: string[]): Promise<Array<StaffRow & { parentId: string }>> {

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/database.ts';
 import type { StrategyResources } from '../../db/types.ts';
 import { afterTimeKey, type CursorKey } from '../../http/paging.ts';
 import type { StrategyResourceListQuery } from './schemas.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 
 /** A resource row plus its exact creation time as text (microseconds), the keyset cursor's sort value. */
 export type StrategyResourceRow = Selectable<StrategyResources> & { createdAtKey: string };
@@ -69,7 +69,4 @@ export async function updateResourceRow(db: Executor, id: string, values: Update
 }
 
 /** Visible resources by id. */
-export async function findResourceRows(db: Executor, principal: Principal, ids: string[]): Promise<StrategyResourceRow[]> {
-  if (ids.length === 0) return [];
-  return visibleResources(db, principal).where('sr.id', 'in', ids).execute();
-}
+export const findResourceRows = visibleByIds<StrategyResourceRow>('sr', visibleResources);

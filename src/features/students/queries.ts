@@ -4,7 +4,7 @@ import type { Principal, Role } from '../../auth/principal.ts';
 import { callerFromHoles, callerHoles, canSeeStudent, type CallerHoles } from '../../auth/policy.ts';
 import type { Executor } from '../../db/database.ts';
 import { frozenStatement } from '../../db/frozen-sql.ts';
-import { visibleById } from '../../auth/visible-by-id.ts';
+import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 import type { Students } from '../../db/types.ts';
 import type { CursorKey } from '../../http/paging.ts';
 import { anyId, rowsPerParent } from '../../db/batch.ts';
@@ -102,10 +102,7 @@ export async function setPrimarySchool(db: Executor, studentId: string, schoolId
 }
 
 /** Visible students by id (for GraphQL relations: one query for many parents). */
-export async function findStudentRows(db: Executor, principal: Principal, ids: string[]): Promise<StudentRow[]> {
-  if (ids.length === 0) return [];
-  return visibleStudents(db, principal).where('s.id', 'in', ids).execute();
-}
+export const findStudentRows = visibleByIds<StudentRow>('s', visibleStudents);
 
 interface OfClassesHoles extends CallerHoles {
   classIds: readonly string[];
