@@ -14,8 +14,6 @@ import { visibleById, visibleByIds } from '../../auth/visible-by-id.ts';
 /** A goal row plus its creation time at full (microsecond) precision, the keyset sort key. */
 export type GoalRow = Selectable<Goals> & { createdAtKey: string };
 
-/** Microsecond UTC text of a timestamptz column: a JS Date would round to milliseconds and open gaps between pages. */
-
 /** Goals the principal may see: goals of visible students; guardians only goals they take part in. */
 export function visibleGoals(db: Executor, principal: Principal) {
   let query = db.selectFrom('goals as g')
