@@ -2,7 +2,7 @@
 // Usage: npm run bench  (env: BENCH_DATABASE_URL, BENCH_DURATION=10, BENCH_CONNECTIONS=100, BENCH_SKIP_SEED=1, BENCH_PROFILE=1,
 // BENCH_ONLY=<substring of a workload name>). Prints a markdown table; never asserts on time.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +84,7 @@ function start(script: string, env: Record<string, string>, nodeArgs: string[] =
   });
 }
 
-interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuPerRequest?: number }
+interface Measured { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuPerRequest?: number; pgCpuPerRequest?: number }
 
 /**
  * CPU time (user + system, µs) a process has used, from /proc; undefined where there is none. Requests/s moves with
@@ -92,26 +92,72 @@ interface Measured { rps: number; p50: number; p99: number; non2xx: number; erro
  */
 const TICKS_PER_SECOND = existsSync('/proc/self/stat') ? Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100 : 0;
 function cpuMicros(pid: number | undefined): number | undefined {
-  if (!TICKS_PER_SECOND || pid === undefined) return undefined;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+  const fields = TICKS_PER_SECOND && pid !== undefined ? procStat(pid) : undefined;
+  return fields ? ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND : undefined;
+}
+
+/** The fields of /proc/<pid>/stat after the command name: [0] state, [1] parent pid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
+function procStat(pid: number | string): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return undefined; // gone, or no /proc
+  }
+}
+
+/** The postmaster's pid when the bench database runs on this machine (a backend's parent, found in /proc), else undefined. */
+async function localPostmaster(): Promise<number | undefined> {
+  if (!TICKS_PER_SECOND) return undefined;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const comm = existsSync(`/proc/${pid}/comm`) ? readFileSync(`/proc/${pid}/comm`, 'utf8').trim() : '';
+    return comm.startsWith('postgres') ? Number(procStat(pid)?.[1]) : undefined;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * CPU time (µs) of the whole PostgreSQL server: the postmaster, its live children (backends, WAL writer, autovacuum…)
+ * and the children it has reaped (backends that exited). Read before and after a run, the difference is what the run
+ * cost the database, whichever connection did the work.
+ */
+function postgresCpuMicros(postmaster: number | undefined): number | undefined {
+  const own = postmaster === undefined ? undefined : procStat(postmaster);
+  if (!own) return undefined;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = procStat(entry);
+    if (fields && Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1e6) / TICKS_PER_SECOND;
 }
 
 async function load(base: string, target: string, w: Workload, seconds: number, server?: ChildProcess): Promise<Measured> {
-  const before = cpuMicros(server?.pid);
+  const [before, pgBefore] = [cpuMicros(server?.pid), postgresCpuMicros(postmaster)];
   const result = await autocannon({
     url: base + target, method: w.method, headers: w.headers, body: w.body, connections, duration: seconds,
   });
-  const after = cpuMicros(server?.pid);
-  const cpuPerRequest = before !== undefined && after !== undefined && result.requests.total > 0 ? (after - before) / result.requests.total : undefined;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, cpuPerRequest };
+  const [after, pgAfter] = [cpuMicros(server?.pid), postgresCpuMicros(postmaster)];
+  const perRequest = (from: number | undefined, to: number | undefined) =>
+    (from !== undefined && to !== undefined && result.requests.total > 0 ? (to - from) / result.requests.total : undefined);
+  return {
+    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts,
+    cpuPerRequest: perRequest(before, after), pgCpuPerRequest: perRequest(pgBefore, pgAfter),
+  };
 }
 
-const cpuText = (m: Measured) => (m.cpuPerRequest === undefined ? '–' : m.cpuPerRequest.toFixed(0));
+const microsText = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(0));
+const cpuText = (m: Measured) => microsText(m.cpuPerRequest);
+const pgCpuText = (m: Measured) => microsText(m.pgCpuPerRequest);
 
 /** a / b to two places, or a dash when b completed no request in its run (overloaded past autocannon's timeout). */
 const ratioText = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
 
+const postmaster = await localPostmaster();
 const capture = await captureSql();
 const captureFile = path.join(tmpdir(), `kinship-bench-capture-${process.pid}.json`);
 writeFileSync(captureFile, JSON.stringify(capture));
@@ -139,15 +185,15 @@ try {
     const ratio = measured.rps / top.rps;
     const verdict = [w.read && top.rps > 0 && ratio < 0.6 ? 'ratio < 0.6' : '', measured.p99 >= 50 ? 'p99 ≥ 50 ms' : '', measured.non2xx + measured.errors > 0 ? `${measured.non2xx} non-2xx, ${measured.errors} errors` : '']
       .filter(Boolean).join('; ') || 'within budget';
-    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${cpuText(measured)} | ${top.rps.toFixed(0)} | ${top.p99} | ${cpuText(top)} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${ratioText(measured.rps, audited.rps)} | ${unnamed.rps.toFixed(0)} | ${ratioText(measured.rps, unnamed.rps)} | ${verdict} |`);
+    rows.push(`| ${w.name} | ${capture[w.name]!.statements.length} | ${measured.rps.toFixed(0)} | ${measured.p50} | ${measured.p99} | ${cpuText(measured)} | ${pgCpuText(measured)} | ${top.rps.toFixed(0)} | ${top.p99} | ${cpuText(top)} | ${pgCpuText(top)} | ${ratioText(measured.rps, top.rps)} | ${audited.rps.toFixed(0)} | ${pgCpuText(audited)} | ${ratioText(measured.rps, audited.rps)} | ${unnamed.rps.toFixed(0)} | ${ratioText(measured.rps, unnamed.rps)} | ${verdict} |`);
     log(rows.at(-1)!);
   }
 } finally {
   server.kill('SIGTERM');
   ceiling.kill('SIGTERM');
 }
-log(`\n${connections} connections, ${duration} s per run, loopback, both servers under \`${SERVICE_NODE_OPTIONS.join(' ')}\` as \`npm start\` runs the service; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements); CPU µs/req is the server process's own user + system CPU over the run (from /proc) divided by the requests it answered, steadier than req/s on a shared machine.\n`);
-log('| workload | SQL statements | our req/s | p50 ms | p99 ms | our CPU µs/req | ceiling req/s | ceiling p99 ms | ceiling CPU µs/req | ratio | ceiling + audit req/s | ratio to it | unnamed ceiling req/s | ratio to it | budget |');
-log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+log(`\n${connections} connections, ${duration} s per run, loopback, both servers under \`${SERVICE_NODE_OPTIONS.join(' ')}\` as \`npm start\` runs the service; ceiling = the same SQL through bare fastify + pg (no auth, validation, audit), statements with parameters prepared as the app prepares them; ceiling + audit keeps the audit and idempotency statements; the unnamed ceiling sends every statement unnamed (the ceiling before the app prepared statements); CPU µs/req is the server process's own user + system CPU over the run (from /proc) divided by the requests it answered, steadier than req/s on a shared machine; PG CPU µs/req is the same for the whole PostgreSQL server (postmaster and all its processes), when it runs on this machine.\n`);
+log('| workload | SQL statements | our req/s | p50 ms | p99 ms | our CPU µs/req | our PG CPU µs/req | ceiling req/s | ceiling p99 ms | ceiling CPU µs/req | ceiling PG CPU µs/req | ratio | ceiling + audit req/s | its PG CPU µs/req | ratio to it | unnamed ceiling req/s | ratio to it | budget |');
+log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) log(row);
 if (process.env.BENCH_PROFILE) log(`\nCPU profile of the app server in ${profileDir} (open in Chrome DevTools or speedscope)`);
