@@ -28,6 +28,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '20261126_0700_audit-event-indexes': [],
   '20261126_0800_change-feed-api-keys': [],
   '20261126_0900_audit-record-index-others': [],
+  '20261126_1000_audit-record-index-by-id': [],
 };
 const ALL_TABLES = Object.values(TABLES_BY_MIGRATION).flat().sort();
 

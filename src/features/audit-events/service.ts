@@ -26,7 +26,8 @@ export async function listAuditEvents(ctx: ServiceContext, query: AuditEventList
     rows = await filtered().execute();
   } else {
     // The record index leaves out the rows whose record is the student itself (migration 0900): those come from the
-    // student index, the others from the record index, each a page in id order, and the two pages are merged.
+    // student index, the others from the record index (keyed by the id alone, migration 1000, so a listing without a
+    // record type seeks to the record too), each a page in id order, and the two pages are merged.
     const own = filtered().where('studentId', '=', recordId).where('recordId', '=', recordId);
     const other = filtered().where('recordId', '=', recordId).where((w) => w('recordId', 'is distinct from', w.ref('studentId')));
     rows = await ctx.db.selectFrom((eb) => eb.selectFrom(own.as('own')).selectAll().unionAll(eb.selectFrom(other.as('other')).selectAll()).as('pages'))
